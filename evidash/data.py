@@ -1,0 +1,116 @@
+"""Validated, typed evidence tables: what every page works from.
+
+``load_evidence(data_dir)`` reads and validates a data folder once and returns an ``Evidence``
+object. When the data has errors, ``Evidence.ok`` is False and ``problems`` names them; the app
+shows those instead of a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .load import LINE, data_dir_from_env, read_tables
+from .problems import Problem, errors
+from .schema import SOURCE_TIER, STRONG_SOURCE_TYPES
+from .validate import validate_raw
+
+
+@dataclass
+class Evidence:
+    treatments: pd.DataFrame
+    conditions: pd.DataFrame
+    attributes: pd.DataFrame
+    cells: pd.DataFrame
+    citations: pd.DataFrame
+    sources: pd.DataFrame
+    effects: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    data_dir: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+    @property
+    def as_of(self) -> str:
+        """The most recent review date of any cell (the data's as-of date)."""
+        dates = self.cells["reviewed"].dropna()
+        return str(dates.max()) if len(dates) else "unknown"
+
+
+def _bool(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: str(v).strip().lower() == "true")
+
+
+def _typed(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, frame in frames.items():
+        frame = frame.copy()
+        for column in ("value_min", "value_max", "price_year", "year", "sort_order"):
+            if column in frame.columns:
+                frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        for column in ("per_condition", "numeric"):
+            if column in frame.columns:
+                frame[column] = _bool(frame[column])
+        out[name] = frame
+    return out
+
+
+def _derive(t: dict[str, pd.DataFrame]) -> None:
+    """Add columns the pages need: each citation's source type and each cell's best source tier."""
+    sources = t["sources.csv"].set_index("source_id", drop=False) if len(t["sources.csv"]) else t["sources.csv"]
+    cit = t["citations.csv"]
+    if len(cit) and len(sources):
+        cit["source_type"] = cit["source_id"].map(sources["source_type"])
+    else:
+        cit["source_type"] = pd.Series(dtype="object")
+    cit["tier"] = cit["source_type"].map(SOURCE_TIER)
+    best = cit.dropna(subset=["tier"]).sort_values("tier").drop_duplicates("cell_id")
+    cells = t["cells.csv"]
+    cells["best_source_type"] = cells["cell_id"].map(best.set_index("cell_id")["source_type"]) if len(best) else None
+    cells["best_tier"] = cells["best_source_type"].map(SOURCE_TIER)
+    cells["n_citations"] = cells["cell_id"].map(cit.groupby("cell_id").size()).fillna(0).astype(int)
+
+
+def load_evidence(data_dir: Path | str | None = None) -> Evidence:
+    """Read, validate and type a data folder (default: $EVIDASH_DATA_DIR or the repo's data/)."""
+    data_dir = Path(data_dir) if data_dir is not None else data_dir_from_env()
+    raw = read_tables(data_dir)
+    problems = validate_raw(raw)
+    t = _typed(raw.frames)
+    _derive(t)
+    for frame in t.values():
+        if LINE in frame.columns:
+            frame.drop(columns=[LINE], inplace=True)
+    ordered = {}
+    for name, key in (("treatments.csv", "sort_order"), ("conditions.csv", "sort_order"), ("attributes.csv", "sort_order")):
+        ordered[name] = t[name].sort_values(key, kind="stable").reset_index(drop=True)
+    return Evidence(
+        treatments=ordered["treatments.csv"],
+        conditions=ordered["conditions.csv"],
+        attributes=ordered["attributes.csv"],
+        cells=t["cells.csv"],
+        citations=t["citations.csv"],
+        sources=t["sources.csv"],
+        effects=t["effects.csv"],
+        problems=problems,
+        data_dir=data_dir,
+    )
+
+
+def summary(ev: Evidence) -> str:
+    """One line: counts and the share of reported cells backed by strong sources."""
+    cells = ev.cells
+    reported = cells[cells["status"] == "reported"]
+    strong_cells = set(ev.citations.loc[ev.citations["source_type"].isin(STRONG_SOURCE_TYPES), "cell_id"])
+    n_strong = int(reported["cell_id"].isin(strong_cells).sum())
+    share = (100.0 * n_strong / len(reported)) if len(reported) else 0.0
+    counts = cells["status"].value_counts()
+    return (
+        f"{len(cells)} cells ({counts.get('reported', 0)} reported, {counts.get('no_evidence', 0)} no evidence, "
+        f"{counts.get('not_applicable', 0)} not applicable), {len(ev.sources)} sources, {len(ev.citations)} citations, "
+        f"{len(ev.effects)} specific side effects; {share:.0f}% of reported cells ({n_strong}/{len(reported)}) backed by "
+        f"label/regulatory/guideline/HTA/meta-analysis/RCT sources"
+    )

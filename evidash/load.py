@@ -1,0 +1,135 @@
+"""Read the CSV files of a data folder into DataFrames, without trusting them.
+
+Every file is read as text; each record keeps the line number where it starts (``_line``) so that
+problems can name file, row and column. Nothing here writes to the data folder.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .problems import Problem
+from .schema import TABLES, empty_frame, required_columns
+
+LINE = "_line"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR_ENV = "EVIDASH_DATA_DIR"
+
+
+def data_dir_from_env() -> Path:
+    """The data folder the app uses: $EVIDASH_DATA_DIR if set, else the repo's data/."""
+    value = os.environ.get(DATA_DIR_ENV, "").strip()
+    return Path(value) if value else DEFAULT_DATA_DIR
+
+
+def data_version(data_dir: Path) -> str:
+    """A cheap fingerprint of the data files (name, size, mtime) used as a cache key."""
+    parts = []
+    for name in TABLES:
+        path = Path(data_dir) / name
+        try:
+            st = path.stat()
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:missing")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass
+class RawTables:
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Required columns each file lacks (their row checks are skipped: one problem per column is enough).
+    missing: dict[str, set[str]] = field(default_factory=dict)
+    # Files that could not be read at all (missing, empty, not UTF-8, no header).
+    unreadable: set[str] = field(default_factory=set)
+
+
+def _decode(name: str, raw: bytes, problems: list[Problem]) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(name, line, None, f"file is not valid UTF-8 (byte {raw[exc.start]:#04x}); save it as UTF-8"))
+        return None
+
+
+def read_csv_text(name: str, text: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """Parse CSV text; rows with the wrong number of fields are reported and skipped."""
+    if not text.strip():
+        problems.append(Problem(name, 1, None, "file is empty; it needs at least a header row"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        problems.append(Problem(name, 1, None, f"cannot read the header row: {exc}"))
+        return None
+    header = [h.strip() for h in header]
+    seen: set[str] = set()
+    for h in header:
+        if not h:
+            problems.append(Problem(name, 1, None, "header has an empty column name"))
+        elif h in seen:
+            problems.append(Problem(name, 1, h, "column appears twice in the header"))
+        seen.add(h)
+    records, lines = [], []
+    start = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(name, start, None, f"malformed CSV: {exc}"))
+            break
+        if not any(cell.strip() for cell in row):
+            start = reader.line_num + 1
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(name, start, None, f"row has {len(row)} fields but the header has {len(header)}"))
+        else:
+            records.append(row)
+            lines.append(start)
+        start = reader.line_num + 1
+    frame = pd.DataFrame(records, columns=header, dtype="object") if records else pd.DataFrame(columns=header, dtype="object")
+    frame = frame.loc[:, [c for c in frame.columns if c]]
+    frame = frame.apply(lambda s: s.map(lambda v: v.strip() if isinstance(v, str) else v))
+    frame = frame.replace({"": None})
+    frame[LINE] = lines
+    return frame
+
+
+def read_tables(data_dir: Path | str) -> RawTables:
+    """Read every declared file of ``data_dir``; missing files and columns become problems."""
+    data_dir = Path(data_dir)
+    out = RawTables()
+    for name, model in TABLES.items():
+        path = data_dir / name
+        frame = None
+        if not path.is_file():
+            out.problems.append(Problem(name, None, None, f"file not found in {data_dir}"))
+        else:
+            text = _decode(name, path.read_bytes(), out.problems)
+            if text is not None:
+                frame = read_csv_text(name, text, out.problems)
+        if frame is not None:
+            missing = [c for c in required_columns(model) if c not in frame.columns]
+            for column in missing:
+                out.problems.append(Problem(name, 1, column, "required column is missing from the header"))
+                frame[column] = None
+            out.missing[name] = set(missing)
+        if frame is None:
+            out.unreadable.add(name)
+            frame = empty_frame(model)
+            frame[LINE] = pd.Series(dtype="int64")
+        out.frames[name] = frame
+    return out

@@ -1,0 +1,249 @@
+"""The declared schema of the evidence data: one source of truth for files, columns, types and enums.
+
+Per-table column rules are pandera ``DataFrameModel``s (types, required values, enums, patterns).
+Rules that span tables (foreign keys, one cell per key, citations for reported cells, ...) live in
+``validate.py``. Columns not listed here are allowed and kept: maintainers may add columns freely.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+CELL_ID_PATTERN = r"^[a-z0-9][a-z0-9_.]*$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+PMID_PATTERN = r"^\d{1,9}$"
+COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+GROUPS = ("onset", "setting", "cost_access", "side_effects", "evidence")
+GROUP_LABELS = {
+    "onset": "Onset and durability",
+    "setting": "Administration setting",
+    "cost_access": "Cost and access",
+    "side_effects": "Side effects",
+    "evidence": "Evidence status",
+}
+STATUSES = ("reported", "no_evidence", "not_applicable")
+BOOLEAN_TEXT = ("true", "false")
+SOURCE_TYPES = (
+    "label", "regulatory", "guideline", "hta", "meta_analysis", "rct",
+    "observational", "review", "news", "manufacturer", "clinic", "web_article",
+)
+# Source types that count as authoritative backing in the summary line.
+STRONG_SOURCE_TYPES = ("label", "regulatory", "guideline", "hta", "meta_analysis", "rct")
+BANDS = ("very_common", "common", "uncommon", "rare", "very_rare", "not_quantified", "none_reported")
+CATEGORIES = (
+    "approved", "guideline_recommended", "investigational", "insufficient_evidence", "not_recommended",
+)
+COST_ATTRIBUTES_UNIT = "currency"
+PERCENT_UNIT = "%"
+
+
+def _optional(**kwargs) -> pa.Field:
+    return pa.Field(nullable=True, **kwargs)
+
+
+class TreatmentSchema(pa.DataFrameModel):
+    treatment_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    name: Series[str]
+    short_name: Series[str]
+    colour: Series[str] = pa.Field(str_matches=COLOUR_PATTERN)
+    sort_order: Series[int] = pa.Field(coerce=True)
+    treatment_class: Optional[Series[str]] = _optional()
+    description: Optional[Series[str]] = _optional()
+
+    class Config:
+        strict = False
+
+
+class ConditionSchema(pa.DataFrameModel):
+    condition_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    name: Series[str]
+    short_name: Series[str]
+    sort_order: Series[int] = pa.Field(coerce=True)
+    description: Optional[Series[str]] = _optional()
+
+    class Config:
+        strict = False
+
+
+class AttributeSchema(pa.DataFrameModel):
+    attribute_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    group: Series[str] = pa.Field(isin=GROUPS)
+    name: Series[str]
+    unit: Series[str] = _optional()
+    description: Series[str]
+    per_condition: Series[str] = pa.Field(isin=BOOLEAN_TEXT)
+    numeric: Series[str] = pa.Field(isin=BOOLEAN_TEXT)
+    sort_order: Series[int] = pa.Field(coerce=True)
+
+    class Config:
+        strict = False
+
+
+class CellSchema(pa.DataFrameModel):
+    cell_id: Series[str] = pa.Field(str_matches=CELL_ID_PATTERN, unique=True)
+    treatment_id: Series[str]
+    condition_id: Series[str] = _optional()
+    attribute_id: Series[str]
+    value: Series[str] = pa.Field(str_length={"max_value": 120})
+    detail: Series[str] = pa.Field(str_length={"max_value": 600})
+    value_min: Series[float] = _optional(coerce=True)
+    value_max: Series[float] = _optional(coerce=True)
+    status: Series[str] = pa.Field(isin=STATUSES)
+    reviewed: Series[str] = pa.Field(str_matches=DATE_PATTERN)
+    currency: Series[str] = _optional(str_matches=CURRENCY_PATTERN)
+    price_year: Series[float] = _optional(coerce=True, ge=1950, le=2100)
+    region: Series[str] = _optional()
+    band: Series[str] = _optional(isin=BANDS)
+    category: Series[str] = _optional(isin=CATEGORIES)
+
+    class Config:
+        strict = False
+
+
+class CitationSchema(pa.DataFrameModel):
+    cell_id: Series[str]
+    source_id: Series[str]
+    locator: Series[str]
+
+    class Config:
+        strict = False
+
+
+class SourceSchema(pa.DataFrameModel):
+    source_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    title: Series[str]
+    authors: Series[str] = _optional()
+    publisher: Series[str] = _optional()
+    year: Series[float] = _optional(coerce=True, ge=1900, le=2100)
+    url: Series[str] = _optional()
+    doi: Series[str] = _optional(str_matches=DOI_PATTERN)
+    pmid: Series[str] = _optional(str_matches=PMID_PATTERN)
+    source_type: Series[str] = pa.Field(isin=SOURCE_TYPES)
+    note: Optional[Series[str]] = _optional()
+
+    class Config:
+        strict = False
+
+
+class EffectSchema(pa.DataFrameModel):
+    effect_id: Series[str] = pa.Field(str_matches=CELL_ID_PATTERN, unique=True)
+    cell_id: Series[str]
+    effect: Series[str]
+    frequency: Series[str]
+    value_min: Series[float] = _optional(coerce=True, ge=0, le=100)
+    value_max: Series[float] = _optional(coerce=True, ge=0, le=100)
+    comparator: Series[str] = _optional()
+    source_id: Series[str]
+    locator: Series[str]
+
+    class Config:
+        strict = False
+
+
+class BlockedHostSchema(pa.DataFrameModel):
+    host: Series[str] = pa.Field(unique=True)
+    reason: Series[str]
+
+    class Config:
+        strict = False
+
+
+# File name -> (model, key column used in messages). Order = load order.
+TABLES: dict[str, type[pa.DataFrameModel]] = {
+    "treatments.csv": TreatmentSchema,
+    "conditions.csv": ConditionSchema,
+    "attributes.csv": AttributeSchema,
+    "cells.csv": CellSchema,
+    "citations.csv": CitationSchema,
+    "sources.csv": SourceSchema,
+    "effects.csv": EffectSchema,
+    "blocked_hosts.csv": BlockedHostSchema,
+}
+
+
+def required_columns(model: type[pa.DataFrameModel]) -> list[str]:
+    """Columns a file must have: every declared column that is not Optional."""
+    schema = model.to_schema()
+    return [name for name, col in schema.columns.items() if col.required]
+
+
+def numeric_columns(model: type[pa.DataFrameModel]) -> list[str]:
+    schema = model.to_schema()
+    return [name for name, col in schema.columns.items() if str(col.dtype) in ("float64", "int64")]
+
+
+def band_for_percent(percent: float) -> str:
+    """CIOMS frequency band for a per-patient frequency given in percent."""
+    if percent >= 10:
+        return "very_common"
+    if percent >= 1:
+        return "common"
+    if percent >= 0.1:
+        return "uncommon"
+    if percent >= 0.01:
+        return "rare"
+    return "very_rare"
+
+
+BAND_LABELS = {
+    "very_common": "Very common (≥10%)",
+    "common": "Common (1–10%)",
+    "uncommon": "Uncommon (0.1–1%)",
+    "rare": "Rare (0.01–0.1%)",
+    "very_rare": "Very rare (<0.01%)",
+    "not_quantified": "Reported, not quantified",
+    "none_reported": "None / not part of treatment",
+}
+CATEGORY_LABELS = {
+    "approved": "Approved or cleared",
+    "guideline_recommended": "Guideline-recommended",
+    "investigational": "Investigational",
+    "insufficient_evidence": "Insufficient evidence",
+    "not_recommended": "Not recommended",
+}
+SOURCE_TYPE_LABELS = {
+    "label": "Drug label",
+    "regulatory": "Regulator / payer",
+    "guideline": "Guideline",
+    "hta": "HTA",
+    "meta_analysis": "Meta-analysis",
+    "rct": "RCT",
+    "observational": "Observational",
+    "review": "Review",
+    "news": "News",
+    "manufacturer": "Manufacturer",
+    "clinic": "Clinic / info page",
+    "web_article": "Web article",
+}
+# Strength tier of each source type: 1 strongest. Used for badges and sorting.
+SOURCE_TIER = {
+    "label": 1, "regulatory": 1, "guideline": 1, "hta": 1,
+    "meta_analysis": 2, "rct": 2,
+    "observational": 3, "review": 3,
+    "news": 4, "manufacturer": 4, "clinic": 4, "web_article": 4,
+}
+TIER_LABELS = {
+    1: "Regulatory or guideline",
+    2: "Trials or meta-analysis",
+    3: "Other studies",
+    4: "Weak (news, clinic, web)",
+}
+
+_IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+
+
+def is_ip_host(host: str) -> bool:
+    return bool(_IPV4.match(host)) or ":" in host
+
+
+def empty_frame(model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    cols = list(model.to_schema().columns)
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})

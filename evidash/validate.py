@@ -1,0 +1,276 @@
+"""Check a data folder: per-table schema (pandera) plus the rules that span tables.
+
+``validate_raw`` returns every problem found (not just the first), each naming file, row and column.
+It never writes to the data files.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pandera.errors as pa_errors
+
+from .load import LINE, RawTables
+from .problems import Problem
+from .schema import (
+    CELL_ID_PATTERN,
+    COST_ATTRIBUTES_UNIT,
+    PERCENT_UNIT,
+    TABLES,
+    band_for_percent,
+    is_ip_host,
+)
+
+# Markup or script in a text field: data is shown as plain text, so none of this belongs there.
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\bjavascript\s*:|\bvbscript\s*:|\bdata\s*:\s*[a-z]+/|on[a-z]+\s*=\s*['\"]", re.I)
+_ALLOWED_SCHEMES = ("http", "https")
+
+
+def _line(frame: pd.DataFrame, index) -> int | None:
+    try:
+        return int(frame.at[index, LINE])
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def _friendly(check: str, failure) -> str:
+    value = repr(failure) if not isinstance(failure, str) else f"'{failure}'"
+    if check == "not_nullable":
+        return "a value is required"
+    if check == "field_uniqueness":
+        return f"{value} appears more than once; ids must be unique"
+    if check.startswith("coerce_dtype"):
+        return f"{value} is not a number"
+    if check.startswith("str_matches"):
+        pattern = check[len("str_matches("):-1]
+        return f"{value} does not have the expected form {pattern}"
+    if check.startswith("isin"):
+        allowed = check[len("isin("):-1]
+        return f"{value} is not one of the allowed values {allowed}"
+    if check.startswith("str_length"):
+        return f"text is too long ({len(str(failure))} characters; {check})"
+    if check.startswith("greater_than_or_equal_to") or check.startswith("less_than_or_equal_to"):
+        return f"{value} is out of range ({check})"
+    return f"{value} fails check {check}"
+
+
+def _schema_problems(name: str, frame: pd.DataFrame, raw: RawTables) -> list[Problem]:
+    model = TABLES[name]
+    skip = raw.missing.get(name, set())
+    data = frame.drop(columns=[LINE])
+    try:
+        model.validate(data, lazy=True)
+        return []
+    except pa_errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    except pa_errors.SchemaError as exc:  # pragma: no cover - lazy mode should collect
+        return [Problem(name, None, None, str(exc))]
+    out = []
+    for case in cases.itertuples(index=False):
+        column = case.column if isinstance(case.column, str) else None
+        check = str(case.check)
+        if column in skip or check == "column_in_dataframe" or check.startswith("dtype("):
+            continue  # missing columns are reported once; failed number conversion is reported by coerce_dtype
+        index = case.index
+        row = None if index is None or (isinstance(index, float) and pd.isna(index)) else _line(frame, index)
+        out.append(Problem(name, row, column, _friendly(check, case.failure_case)))
+    return out
+
+
+def _text_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
+    out = []
+    for column in frame.columns:
+        if column == LINE or column == "url":
+            continue
+        for index, value in frame[column].items():
+            if isinstance(value, str) and _MARKUP.search(value):
+                out.append(Problem(name, _line(frame, index), column, "text contains markup or a script scheme (HTML tags, javascript:, data:); write plain text"))
+    return out
+
+
+def check_url(url: str, blocked: set[str]) -> str | None:
+    """Why ``url`` may not be published, or None when it is fine."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme.lower() not in _ALLOWED_SCHEMES:
+        return f"uses the scheme '{parts.scheme or '(none)'}'; only http and https links are allowed"
+    host = (parts.hostname or "").lower()
+    if not host:
+        return "has no host name"
+    if parts.username or parts.password:
+        return "must not contain a user name or password"
+    if is_ip_host(host):
+        return f"points at a bare IP address ({host}); cite the canonical page"
+    for bad in blocked:
+        if host == bad or host.endswith("." + bad):
+            return f"points at {host}, a mirror or copy host listed in blocked_hosts.csv; cite the canonical work"
+    if any(ch.isspace() for ch in url):
+        return "contains spaces"
+    return None
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _num(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(number) else number
+
+
+def _cross_table(raw: RawTables) -> list[Problem]:
+    f = raw.frames
+    out: list[Problem] = []
+    P = Problem
+    treatments = set(f["treatments.csv"]["treatment_id"].dropna())
+    conditions = set(f["conditions.csv"]["condition_id"].dropna())
+    attrs = f["attributes.csv"].dropna(subset=["attribute_id"]).set_index("attribute_id", drop=False)
+    sources = set(f["sources.csv"]["source_id"].dropna())
+    blocked = {h.lower() for h in f["blocked_hosts.csv"]["host"].dropna()}
+    cells = f["cells.csv"]
+    citations = f["citations.csv"]
+    cited_cells = set(citations["cell_id"].dropna())
+    today = dt.date.today()
+    readable = {name: name not in raw.unreadable for name in f}
+
+    seen_keys: dict[tuple, int | None] = {}
+    for idx, cell in cells.iterrows():
+        row = _line(cells, idx)
+        tid, cid, aid = cell["treatment_id"], cell["condition_id"], cell["attribute_id"]
+        if tid is not None and readable["treatments.csv"] and tid not in treatments:
+            out.append(P("cells.csv", row, "treatment_id", f"unknown treatment '{tid}' (not in treatments.csv)"))
+        if cid is not None and readable["conditions.csv"] and cid not in conditions:
+            out.append(P("cells.csv", row, "condition_id", f"unknown condition '{cid}' (not in conditions.csv)"))
+        attr = None
+        if aid is not None:
+            if aid in attrs.index:
+                attr = attrs.loc[aid]
+            elif readable["attributes.csv"]:
+                out.append(P("cells.csv", row, "attribute_id", f"unknown attribute '{aid}' (not in attributes.csv)"))
+        key = (tid, cid, aid)
+        if key in seen_keys:
+            out.append(P("cells.csv", row, "attribute_id", f"duplicate cell for ({tid}, {cid or 'all conditions'}, {aid}); first on row {seen_keys[key]}"))
+        else:
+            seen_keys[key] = row
+        status = cell["status"]
+        vmin, vmax = _num(cell["value_min"]), _num(cell["value_max"])
+        if vmin is not None and vmax is not None and vmin > vmax:
+            out.append(P("cells.csv", row, "value_max", f"value_max {vmax:g} is smaller than value_min {vmin:g}"))
+        if isinstance(cell["reviewed"], str) and re.match(r"^\d{4}-\d{2}-\d{2}$", cell["reviewed"]):
+            if not _valid_date(cell["reviewed"]):
+                out.append(P("cells.csv", row, "reviewed", f"'{cell['reviewed']}' is not a real date"))
+            elif dt.date.fromisoformat(cell["reviewed"]) > today:
+                out.append(P("cells.csv", row, "reviewed", f"'{cell['reviewed']}' is in the future"))
+        cell_id = cell["cell_id"]
+        if status == "reported" and cell_id is not None and readable["citations.csv"] and cell_id not in cited_cells:
+            out.append(P("cells.csv", row, "cell_id", f"reported cell '{cell_id}' has no citation in citations.csv"))
+        if status in ("no_evidence", "not_applicable") and (vmin is not None or vmax is not None):
+            out.append(P("cells.csv", row, "value_min", f"a {status} cell must not carry numbers"))
+        if attr is None:
+            continue
+        per_condition = attr["per_condition"] == "true"
+        if per_condition and cid is None:
+            out.append(P("cells.csv", row, "condition_id", f"attribute '{aid}' differs by condition, so condition_id is required"))
+        if not per_condition and cid is not None:
+            out.append(P("cells.csv", row, "condition_id", f"attribute '{aid}' does not depend on condition; leave condition_id empty"))
+        if attr["numeric"] != "true" and (vmin is not None or vmax is not None):
+            out.append(P("cells.csv", row, "value_min", f"attribute '{aid}' is not numeric; leave value_min/value_max empty"))
+        unit = attr["unit"]
+        if unit == PERCENT_UNIT:
+            for column, number in (("value_min", vmin), ("value_max", vmax)):
+                if number is not None and not 0 <= number <= 100:
+                    out.append(P("cells.csv", row, column, f"{number:g} is not a percentage between 0 and 100"))
+        if status == "reported" and unit == COST_ATTRIBUTES_UNIT:
+            for column in ("currency", "price_year", "region"):
+                if cell.get(column) is None:
+                    out.append(P("cells.csv", row, column, "a price must be dated and located: currency, price_year and region are required"))
+        is_side_effect = attr["group"] == "side_effects"
+        band = cell.get("band")
+        if is_side_effect and status == "reported" and band is None:
+            out.append(P("cells.csv", row, "band", "a reported side-effect cell needs a frequency band"))
+        if band is not None and not is_side_effect:
+            out.append(P("cells.csv", row, "band", "band is only used on side-effect cells"))
+        if is_side_effect and band is not None and vmax is not None and unit == PERCENT_UNIT:
+            expected = band_for_percent(vmax)
+            if band in ("very_common", "common", "uncommon", "rare", "very_rare") and band != expected:
+                out.append(P("cells.csv", row, "band", f"band '{band}' does not match value_max {vmax:g}% (expected '{expected}')"))
+        category = cell.get("category")
+        if aid == "evidence_status" and status == "reported" and category is None:
+            out.append(P("cells.csv", row, "category", "a reported evidence-status cell needs a category"))
+        if category is not None and aid != "evidence_status":
+            out.append(P("cells.csv", row, "category", "category is only used on evidence_status cells"))
+
+    cell_ids = set(cells["cell_id"].dropna())
+    seen_citations: dict[tuple, int | None] = {}
+    for idx, cit in citations.iterrows():
+        row = _line(citations, idx)
+        if cit["cell_id"] is not None and readable["cells.csv"] and cit["cell_id"] not in cell_ids:
+            out.append(P("citations.csv", row, "cell_id", f"unknown cell '{cit['cell_id']}' (not in cells.csv)"))
+        if cit["source_id"] is not None and readable["sources.csv"] and cit["source_id"] not in sources:
+            out.append(P("citations.csv", row, "source_id", f"unknown source '{cit['source_id']}' (not in sources.csv)"))
+        key = (cit["cell_id"], cit["source_id"], cit["locator"])
+        if key in seen_citations:
+            out.append(P("citations.csv", row, "source_id", f"duplicate citation; same as row {seen_citations[key]}"))
+        else:
+            seen_citations[key] = row
+
+    srcs = f["sources.csv"]
+    cited_sources = set(citations["source_id"].dropna()) | set(f["effects.csv"]["source_id"].dropna())
+    for idx, src in srcs.iterrows():
+        row = _line(srcs, idx)
+        url, doi, pmid = src["url"], src["doi"], src["pmid"]
+        if url is not None:
+            why = check_url(url, blocked)
+            if why:
+                out.append(P("sources.csv", row, "url", f"URL {why}"))
+            elif doi is not None and urlsplit(url).hostname in ("doi.org", "dx.doi.org"):
+                if urlsplit(url).path.lstrip("/").lower() != str(doi).lower():
+                    out.append(P("sources.csv", row, "url", f"doi.org link does not match the doi column ({doi})"))
+        if url is None and doi is None and pmid is None and src["source_type"] != "web_article":
+            out.append(P("sources.csv", row, "url", "a source needs at least one of url, doi or pmid"))
+        if src["source_id"] is not None and readable["citations.csv"] and src["source_id"] not in cited_sources:
+            out.append(P("sources.csv", row, "source_id", f"source '{src['source_id']}' is not cited by any cell or effect", "warning"))
+
+    effects = f["effects.csv"]
+    se_cells = {
+        cid for cid, aid in zip(cells["cell_id"], cells["attribute_id"])
+        if aid in attrs.index and attrs.loc[aid, "group"] == "side_effects"
+    }
+    for idx, eff in effects.iterrows():
+        row = _line(effects, idx)
+        if eff["cell_id"] is not None and readable["cells.csv"] and eff["cell_id"] not in se_cells:
+            out.append(P("effects.csv", row, "cell_id", f"'{eff['cell_id']}' is not a side-effect cell in cells.csv"))
+        if eff["source_id"] is not None and readable["sources.csv"] and eff["source_id"] not in sources:
+            out.append(P("effects.csv", row, "source_id", f"unknown source '{eff['source_id']}' (not in sources.csv)"))
+        vmin, vmax = _num(eff["value_min"]), _num(eff["value_max"])
+        if vmin is not None and vmax is not None and vmin > vmax:
+            out.append(P("effects.csv", row, "value_max", f"value_max {vmax:g} is smaller than value_min {vmin:g}"))
+    return out
+
+
+def validate_raw(raw: RawTables) -> list[Problem]:
+    """All problems in the tables read by ``load.read_tables`` (read problems included)."""
+    problems = list(raw.problems)
+    for name, frame in raw.frames.items():
+        if name in raw.unreadable:
+            continue
+        problems += _schema_problems(name, frame, raw)
+        problems += _text_problems(name, frame)
+    problems += _cross_table(raw)
+    # One message per (file, row, column, message); stable order for people reading it.
+    unique = sorted(set(problems), key=lambda p: (list(TABLES).index(p.file) if p.file in TABLES else 99, p.row or 0, p.column or "", p.message))
+    return unique
+
+
+__all__ = ["validate_raw", "check_url", "CELL_ID_PATTERN"]

@@ -1,0 +1,76 @@
+"""Shared fixtures: a small valid data folder written from scratch, and the real data folder."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+MINI = {
+    "treatments.csv": (
+        "treatment_id,name,short_name,treatment_class,description,colour,sort_order\n"
+        "alpha,Alpha therapy,Alpha,Drug,First test treatment.,#D55E00,1\n"
+        "beta,Beta therapy,Beta,Device,Second test treatment.,#0072B2,2\n"
+    ),
+    "conditions.csv": (
+        "condition_id,name,short_name,description,sort_order\n"
+        "mdd,Major depressive disorder,Depression,Test condition.,1\n"
+        "ptsd,Post-traumatic stress disorder,PTSD,Test condition.,2\n"
+    ),
+    "attributes.csv": (
+        "attribute_id,group,name,unit,description,per_condition,numeric,sort_order\n"
+        "onset,onset,Time to first response,days,Days to first response.,true,true,1\n"
+        "cost_session,cost_access,Cost per session,currency,Price of one session.,false,true,2\n"
+        "se_cardiovascular,side_effects,Cardiovascular,%,Blood pressure.,false,true,3\n"
+        "evidence_status,evidence,Evidence status,,Standing.,true,false,4\n"
+    ),
+    "cells.csv": (
+        "cell_id,treatment_id,condition_id,attribute_id,value,detail,value_min,value_max,status,reviewed,currency,price_year,region,band,category\n"
+        "alpha.mdd.onset,alpha,mdd,onset,Within hours,Trial data.,0.08,1,reported,2026-11-01,,,,,\n"
+        "alpha.cost_session,alpha,,cost_session,$400-$800,Clinic fees.,400,800,reported,2026-11-01,USD,2019,US,,\n"
+        "alpha.se_cardiovascular,alpha,,se_cardiovascular,BP rise in 12%,Pooled trials.,12,12,reported,2026-11-01,,,,very_common,\n"
+        "alpha.mdd.evidence_status,alpha,mdd,evidence_status,Approved (US),Label.,,,reported,2026-11-01,,,,,approved\n"
+        "beta.mdd.onset,beta,mdd,onset,No evidence found,Nothing found.,,,no_evidence,2026-11-01,,,,,\n"
+        "beta.ptsd.evidence_status,beta,ptsd,evidence_status,Not applicable,Test.,,,not_applicable,2026-11-01,,,,,\n"
+    ),
+    "citations.csv": (
+        "cell_id,source_id,locator\n"
+        "alpha.mdd.onset,smith2020_trial,Abstract: Results\n"
+        "alpha.cost_session,news2019_price,Paragraph 2\n"
+        "alpha.se_cardiovascular,smith2020_trial,Table 2\n"
+        "alpha.mdd.evidence_status,agency_label,Section 1\n"
+    ),
+    "sources.csv": (
+        "source_id,title,authors,publisher,year,url,doi,pmid,source_type,note\n"
+        "smith2020_trial,A trial of alpha,Smith J et al.,Journal of Tests,2020,https://doi.org/10.1000/xyz123,10.1000/xyz123,12345678,rct,\n"
+        "news2019_price,Alpha price story,,Daily News,2019,https://news.example.org/alpha,,,news,\n"
+        "agency_label,Alpha prescribing information,Maker Inc,US FDA,2024,https://www.accessdata.fda.gov/alpha.pdf,,,label,\n"
+    ),
+    "effects.csv": (
+        "effect_id,cell_id,effect,frequency,value_min,value_max,comparator,source_id,locator\n"
+        "alpha.se_cardiovascular.bp,alpha.se_cardiovascular,Blood pressure increased,12% (placebo 4%),12,12,placebo 4%,smith2020_trial,Table 2\n"
+    ),
+    "blocked_hosts.csv": "host,reason\nmirror.example.com,copy host\n",
+}
+
+
+def write_mini(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in MINI.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def mini_dir(tmp_path: Path) -> Path:
+    return write_mini(tmp_path / "data")
+
+
+@pytest.fixture
+def real_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
