@@ -60,7 +60,7 @@ def _typed(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def _derive(t: dict[str, pd.DataFrame]) -> None:
     """Add columns the pages need: each citation's source type and each cell's best source tier."""
-    sources = t["sources.csv"].set_index("source_id", drop=False) if len(t["sources.csv"]) else t["sources.csv"]
+    sources = t["sources.csv"].dropna(subset=["source_id"]).drop_duplicates("source_id").set_index("source_id", drop=False)
     cit = t["citations.csv"]
     if len(cit) and len(sources):
         cit["source_type"] = cit["source_id"].map(sources["source_type"])

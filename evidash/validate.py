@@ -135,7 +135,7 @@ def _cross_table(raw: RawTables) -> list[Problem]:
     P = Problem
     treatments = set(f["treatments.csv"]["treatment_id"].dropna())
     conditions = set(f["conditions.csv"]["condition_id"].dropna())
-    attrs = f["attributes.csv"].dropna(subset=["attribute_id"]).set_index("attribute_id", drop=False)
+    attrs = f["attributes.csv"].dropna(subset=["attribute_id"]).drop_duplicates("attribute_id").set_index("attribute_id", drop=False)
     sources = set(f["sources.csv"]["source_id"].dropna())
     blocked = {h.lower() for h in f["blocked_hosts.csv"]["host"].dropna()}
     cells = f["cells.csv"]

@@ -1,0 +1,121 @@
+"""Plotly figure builders: one template, each treatment's fixed colour, source in every hover."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import plotly.io as pio
+
+TEMPLATE = "evidash"
+_base = go.layout.Template(pio.templates["simple_white"])
+_base.layout.font = dict(family="DejaVu Sans, Arial, sans-serif", size=15, color="#1a1a1a")
+_base.layout.title = dict(font=dict(size=18), x=0, xanchor="left")
+_base.layout.margin = dict(l=10, r=20, t=60, b=50)
+_base.layout.hoverlabel = dict(font_size=14, align="left")
+_base.layout.legend = dict(title_text="", orientation="h", yanchor="bottom", y=1.0, x=0)
+pio.templates[TEMPLATE] = _base
+
+DAY_TICKS = [1 / 24, 4 / 24, 1, 7, 30, 90, 365]
+DAY_TICK_TEXT = ["1 hour", "4 hours", "1 day", "1 week", "1 month", "3 months", "1 year"]
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    words, lines, line = str(text).split(), [], ""
+    for w in words:
+        if len(line) + len(w) + 1 > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "<br>".join(lines[:6])
+
+
+def _range_long(df: pd.DataFrame, lo: str, hi: str, label: str) -> pd.DataFrame:
+    """Two rows (start, end) per plotted item so px.line draws a range segment with end markers."""
+    rows = []
+    for _, r in df.iterrows():
+        for end in (lo, hi):
+            rows.append({
+                "Label": r[label], "Treatment": r["Treatment"], "x": r[end],
+                "Value": _wrap(r.get("value", "")), "Sources": _wrap(r.get("Sources", "")),
+                "Backing": r.get("Backing", ""),
+            })
+    return pd.DataFrame(rows, columns=["Label", "Treatment", "x", "Value", "Sources", "Backing"])
+
+
+def _empty(title: str, message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, title=title, height=260, xaxis_visible=False, yaxis_visible=False)
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font_size=16)
+    return fig
+
+
+def range_chart(df: pd.DataFrame, lo: str, hi: str, colours: dict[str, str], title: str, x_title: str,
+                log_days: bool = False, label: str = "Label") -> go.Figure:
+    data = df.dropna(subset=[lo, hi])
+    if not len(data):
+        return _empty(title, "No numeric values reported for this selection")
+    long = _range_long(data, lo, hi, label)
+    order = list(dict.fromkeys(data[label]))
+    fig = px.line(
+        long, x="x", y="Label", color="Treatment", line_group="Label", markers=True,
+        color_discrete_map=colours, template=TEMPLATE, title=title, log_x=log_days,
+        category_orders={"Label": order}, hover_data={"Value": True, "Backing": True, "Sources": True, "x": False, "Label": False},
+    )
+    fig.update_traces(line=dict(width=12), marker=dict(size=16, line=dict(width=1, color="#1a1a1a")))
+    fig.update_layout(height=max(260, 70 + 48 * len(order)), xaxis_title=x_title, yaxis_title=None, hovermode="closest")
+    if log_days:
+        fig.update_xaxes(tickvals=DAY_TICKS, ticktext=DAY_TICK_TEXT, range=[-2.0, 2.7], showgrid=True, gridcolor="#dddddd")
+    else:
+        fig.update_xaxes(showgrid=True, gridcolor="#dddddd", rangemode="tozero")
+    return fig
+
+
+def cost_chart(df: pd.DataFrame, colours: dict[str, str], title: str) -> go.Figure:
+    """Price ranges, one panel per currency so amounts in different currencies never share an axis."""
+    data = df.dropna(subset=["value_min", "value_max"])
+    if not len(data):
+        return _empty(title, "No prices reported for this selection")
+    data = data.assign(LabelFull=data["Label"] + " · " + data["Attribute"])
+    long = _range_long(data, "value_min", "value_max", "LabelFull")
+    long["Currency"] = list(data["currency"].repeat(2))
+    order = list(dict.fromkeys(data["LabelFull"]))
+    fig = px.line(
+        long, x="x", y="Label", color="Treatment", line_group="Label", markers=True, facet_col="Currency",
+        color_discrete_map=colours, template=TEMPLATE, title=title, category_orders={"Label": order},
+        hover_data={"Value": True, "Backing": True, "Sources": True, "x": False, "Label": False},
+    )
+    fig.update_traces(line=dict(width=12), marker=dict(size=16, line=dict(width=1, color="#1a1a1a")))
+    fig.update_xaxes(matches=None, showgrid=True, gridcolor="#dddddd", title_text="Amount (currency of the panel)", rangemode="tozero")
+    fig.for_each_annotation(lambda a: a.update(text=a.text.replace("Currency=", "Prices in ")))
+    fig.update_layout(height=max(300, 90 + 48 * len(order)), yaxis_title=None)
+    return fig
+
+
+def heatmap(grid: pd.DataFrame, title: str) -> go.Figure:
+    """Treatments × side-effect categories; the band is written in each cell (not colour alone)."""
+    if not len(grid):
+        return _empty(title, "No side-effect data for this selection")
+    z = grid.pivot_table(index="Treatment", columns="Attribute", values="rank", aggfunc="first", sort=False)
+    text = grid.pivot_table(index="Treatment", columns="Attribute", values="Band", aggfunc="first", sort=False)
+    cols = list(dict.fromkeys(grid["Attribute"]))
+    rows = list(dict.fromkeys(grid["Treatment"]))
+    z, text = z.reindex(index=rows, columns=cols), text.reindex(index=rows, columns=cols)
+    wrapped = text.map(lambda s: _wrap(s, 14) if isinstance(s, str) else "")
+    fig = go.Figure(go.Heatmap(
+        z=z.values, x=[_wrap(c, 16) for c in cols], y=rows, text=wrapped.values, texttemplate="%{text}",
+        textfont=dict(size=13, color="#1a1a1a"), zmin=0, zmax=6, showscale=False, xgap=3, ygap=3,
+        colorscale=[[0, "#f4f4f4"], [0.34, "#fdf3d7"], [0.67, "#f9c98f"], [1, "#ef8a62"]],
+        hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
+    ))
+    fig.update_layout(template=TEMPLATE, title=title, height=120 + 95 * len(rows), xaxis_side="top",
+                      yaxis_autorange="reversed", margin=dict(t=150))
+    return fig
+
+
+EXPORT_CONFIG = {"displaylogo": False}
+
+
+def export_config(filename: str) -> dict:
+    return {**EXPORT_CONFIG, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}

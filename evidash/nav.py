@@ -1,0 +1,50 @@
+"""The page list, defined once: used by dashboard.py and by pages reached without it."""
+import streamlit as st
+
+PAGE_SPECS = [
+    ("pages/overview.py", "Overview", ":material/grid_view:", "overview"),
+    ("pages/onset.py", "Onset speed", ":material/schedule:", "onset"),
+    ("pages/setting.py", "Administration setting", ":material/local_hospital:", "setting"),
+    ("pages/cost.py", "Cost and access", ":material/payments:", "cost"),
+    ("pages/side_effects.py", "Side effects", ":material/report:", "side-effects"),
+    ("pages/sources.py", "Sources", ":material/menu_book:", "sources"),
+    ("pages/about.py", "About", ":material/info:", "about"),
+]
+ENTRY_FLAG = "_entered_via_navigation"
+RESTORE_KEY = "_query_to_restore"
+
+
+def pages() -> list:
+    return [
+        st.Page(path, title=title, icon=icon, url_path=url, default=(i == 0))
+        for i, (path, title, icon, url) in enumerate(PAGE_SPECS)
+    ]
+
+
+def run() -> None:
+    """Build the navigation and run the chosen page (the whole of dashboard.py)."""
+    page = st.navigation(pages())
+    st.session_state[ENTRY_FLAG] = True
+    page.run()
+
+
+def ensure_navigation() -> None:
+    """On a freshly started server Streamlit runs a deep-linked page file without the entrypoint
+    (old-style multipage mode, with a file-name sidebar). Register the navigation and rerun so the
+    page is served through it, with the same URL and query string."""
+    if st.session_state.pop(ENTRY_FLAG, False):
+        return
+    if getattr(st.runtime, "exists", lambda: False)() and not _in_apptest():
+        # The switch of mode drops the query string, so keep it for the next run to restore.
+        st.session_state[RESTORE_KEY] = {k: st.query_params.get_all(k) for k in st.query_params}
+        st.navigation(pages(), position="hidden")
+        st.rerun()
+
+
+def take_query_to_restore() -> dict[str, list[str]] | None:
+    return st.session_state.pop(RESTORE_KEY, None)
+
+
+def _in_apptest() -> bool:
+    import sys
+    return "streamlit.testing.v1.app_test" in sys.modules

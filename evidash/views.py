@@ -1,0 +1,345 @@
+"""Pure view models: evidence tables + filters in, the DataFrames a page shows out (no Streamlit here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .cite import format_reference, source_link
+from .data import Evidence
+from .schema import BAND_LABELS, CATEGORY_LABELS, GROUP_LABELS, GROUPS, SOURCE_TYPE_LABELS, TIER_LABELS
+
+ALL = "all"
+NO_EVIDENCE_TEXT = "No evidence found"
+NOT_APPLICABLE_TEXT = "Not applicable"
+NOT_ENTERED_TEXT = "Not entered"
+BAND_ORDER = ["none_reported", "not_quantified", "very_rare", "rare", "uncommon", "common", "very_common"]
+
+
+def treatment_table(ev: Evidence, treatment_ids: list[str] | None = None) -> pd.DataFrame:
+    t = ev.treatments
+    if treatment_ids is not None:
+        t = t[t["treatment_id"].isin(treatment_ids)]
+    return t.reset_index(drop=True)
+
+
+def colour_map(ev: Evidence) -> dict[str, str]:
+    """Fixed colour per treatment short name (charts label treatments by short name)."""
+    return dict(zip(ev.treatments["short_name"], ev.treatments["colour"]))
+
+
+def condition_label(ev: Evidence, condition: str) -> str:
+    if condition == ALL:
+        return "All conditions"
+    match = ev.conditions.loc[ev.conditions["condition_id"] == condition, "name"]
+    return str(match.iloc[0]) if len(match) else condition
+
+
+def _cells_for(ev: Evidence, attribute_id: str, condition: str, treatment_ids: list[str]) -> pd.DataFrame:
+    c = ev.cells
+    c = c[(c["attribute_id"] == attribute_id) & c["treatment_id"].isin(treatment_ids)]
+    if condition != ALL:
+        c = c[c["condition_id"] == condition]
+    return c
+
+
+def badge(cell: pd.Series) -> str:
+    """Short source-strength badge text for a reported cell."""
+    kind = cell.get("best_source_type")
+    if not isinstance(kind, str):
+        return ""
+    return SOURCE_TYPE_LABELS.get(kind, kind)
+
+
+def cell_text(cell: pd.Series | None) -> str:
+    if cell is None:
+        return NOT_ENTERED_TEXT
+    if cell["status"] == "no_evidence":
+        return NO_EVIDENCE_TEXT
+    if cell["status"] == "not_applicable":
+        return f"{NOT_APPLICABLE_TEXT}: {cell['value']}" if cell["value"] != NOT_APPLICABLE_TEXT else NOT_APPLICABLE_TEXT
+    tag = badge(cell)
+    return f"{cell['value']}  [{tag}]" if tag else str(cell["value"])
+
+
+def cell_kind(cell: pd.Series | None) -> str:
+    """'tier1'..'tier4', 'no_evidence', 'not_applicable' or 'missing': drives the matrix styling."""
+    if cell is None:
+        return "missing"
+    if cell["status"] != "reported":
+        return str(cell["status"])
+    tier = cell.get("best_tier")
+    return f"tier{int(tier)}" if pd.notna(tier) else "tier4"
+
+
+@dataclass
+class Matrix:
+    display: pd.DataFrame  # columns: Group, Attribute, then one per treatment short name
+    cell_ids: pd.DataFrame  # same shape; None where no cell
+    kinds: pd.DataFrame  # same shape; styling kinds
+    treatment_columns: list[str]
+
+
+def matrix(ev: Evidence, condition: str, treatment_ids: list[str]) -> Matrix:
+    """The overview comparison: attributes (grouped) as rows, treatments as columns."""
+    treatments = treatment_table(ev, treatment_ids)
+    conditions = ev.conditions if condition == ALL else ev.conditions[ev.conditions["condition_id"] == condition]
+    index = ev.cells.set_index(["treatment_id", "condition_id", "attribute_id"], drop=False)
+    index = index[~index.index.duplicated()]
+    rows, ids, kinds = [], [], []
+    for attr in ev.attributes.itertuples(index=False):
+        conds = list(conditions.itertuples(index=False)) if attr.per_condition else [None]
+        for cond in conds:
+            label = attr.name if cond is None or condition != ALL else f"{attr.name} — {cond.short_name}"
+            row = {"Group": GROUP_LABELS.get(attr.group, attr.group), "Attribute": label}
+            id_row, kind_row = {"Group": None, "Attribute": None}, {"Group": "label", "Attribute": "label"}
+            for t in treatments.itertuples(index=False):
+                key = (t.treatment_id, None if cond is None else cond.condition_id, attr.attribute_id)
+                cell = index.loc[key] if key in index.index else None
+                row[t.short_name] = cell_text(cell)
+                id_row[t.short_name] = None if cell is None else cell["cell_id"]
+                kind_row[t.short_name] = cell_kind(cell)
+            rows.append(row)
+            ids.append(id_row)
+            kinds.append(kind_row)
+    cols = ["Group", "Attribute"] + list(treatments["short_name"])
+    return Matrix(pd.DataFrame(rows, columns=cols), pd.DataFrame(ids, columns=cols), pd.DataFrame(kinds, columns=cols), list(treatments["short_name"]))
+
+
+def locate_cell(m: Matrix, cell_id: str) -> tuple[int, str] | None:
+    """(row, column) of a cell id in a matrix, for restoring a selection from the URL."""
+    for column in m.treatment_columns:
+        hits = m.cell_ids.index[m.cell_ids[column] == cell_id]
+        if len(hits):
+            return int(hits[0]), column
+    return None
+
+
+def cell_citations(ev: Evidence, cell_id: str) -> pd.DataFrame:
+    """Citations of one cell with their formatted reference, type and safe link."""
+    cit = ev.citations[ev.citations["cell_id"] == cell_id]
+    src = ev.sources.set_index("source_id", drop=False)
+    rows = []
+    for c in cit.itertuples(index=False):
+        if c.source_id not in src.index:
+            continue
+        s = src.loc[c.source_id]
+        rows.append({
+            "source_id": c.source_id,
+            "reference": format_reference(s),
+            "title": s["title"],
+            "locator": c.locator,
+            "source_type": SOURCE_TYPE_LABELS.get(s["source_type"], s["source_type"]),
+            "tier": c.tier,
+            "link": source_link(s),
+        })
+    out = pd.DataFrame(rows, columns=["source_id", "reference", "title", "locator", "source_type", "tier", "link"])
+    return out.sort_values("tier", kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class Card:
+    cell: pd.Series
+    treatment: str
+    condition: str
+    attribute: str
+    group: str
+    citations: pd.DataFrame
+    effects: pd.DataFrame
+
+
+def card(ev: Evidence, cell_id: str) -> Card | None:
+    hit = ev.cells[ev.cells["cell_id"] == cell_id]
+    if not len(hit):
+        return None
+    cell = hit.iloc[0]
+    t = ev.treatments.set_index("treatment_id")
+    a = ev.attributes.set_index("attribute_id")
+    cond = cell["condition_id"]
+    return Card(
+        cell=cell,
+        treatment=str(t.loc[cell["treatment_id"], "name"]) if cell["treatment_id"] in t.index else cell["treatment_id"],
+        condition="All conditions" if not isinstance(cond, str) else condition_label(ev, cond),
+        attribute=str(a.loc[cell["attribute_id"], "name"]) if cell["attribute_id"] in a.index else cell["attribute_id"],
+        group=GROUP_LABELS.get(a.loc[cell["attribute_id"], "group"], "") if cell["attribute_id"] in a.index else "",
+        citations=cell_citations(ev, cell_id),
+        effects=effects_for_cells(ev, [cell_id]),
+    )
+
+
+def _sources_line(ev: Evidence, cell_ids) -> pd.Series:
+    """'Title [type]; Title [type]' per cell id, for tables under charts and for CSV exports."""
+    cit = ev.citations[ev.citations["cell_id"].isin(list(cell_ids))]
+    titles = ev.sources.set_index("source_id")["title"]
+    cit = cit.assign(text=cit["source_id"].map(titles).fillna(cit["source_id"]) + " [" + cit["source_type"].map(SOURCE_TYPE_LABELS).fillna("?") + "]")
+    return cit.groupby("cell_id")["text"].agg("; ".join)
+
+
+def _with_names(ev: Evidence, cells: pd.DataFrame) -> pd.DataFrame:
+    t = ev.treatments.set_index("treatment_id")
+    c = ev.conditions.set_index("condition_id")
+    out = cells.copy()
+    out["Treatment"] = out["treatment_id"].map(t["short_name"])
+    out["Condition"] = out["condition_id"].map(c["short_name"]).fillna("All conditions")
+    out["Sources"] = out["cell_id"].map(_sources_line(ev, out["cell_id"])).fillna("")
+    out["Backing"] = out["best_tier"].map(TIER_LABELS).fillna("")
+    return out
+
+
+def onset(ev: Evidence, condition: str, treatment_ids: list[str]) -> pd.DataFrame:
+    """Time to first response per treatment (and condition when 'all'), numeric ranges in days."""
+    cells = _with_names(ev, _cells_for(ev, "onset", condition, treatment_ids))
+    cells["Label"] = cells["Treatment"] if condition != ALL else cells["Treatment"] + " — " + cells["Condition"]
+    cells = cells.sort_values(["treatment_id", "condition_id"], key=lambda s: s.map(_order(ev, s.name)))
+    return cells.reset_index(drop=True)
+
+
+def _order(ev: Evidence, column: str) -> dict:
+    if column == "treatment_id":
+        return dict(zip(ev.treatments["treatment_id"], ev.treatments["sort_order"]))
+    if column == "condition_id":
+        return dict(zip(ev.conditions["condition_id"], ev.conditions["sort_order"]))
+    return {}
+
+
+def durability(ev: Evidence, condition: str, treatment_ids: list[str]) -> pd.DataFrame:
+    cells = _with_names(ev, _cells_for(ev, "durability", condition, treatment_ids))
+    return cells.reset_index(drop=True)
+
+
+def table_for(cells: pd.DataFrame, value_columns: list[str] | None = None) -> pd.DataFrame:
+    """The table shown under a chart (and downloaded as CSV): exactly the plotted cells with sources."""
+    cols = ["Treatment", "Condition", "Attribute", "value", "value_min", "value_max", "status", "Backing", "Sources", "cell_id"]
+    extra = [c for c in (value_columns or []) if c in cells.columns]
+    present = [c for c in cols if c in cells.columns] + extra
+    out = cells[present].rename(columns={"value": "Value", "value_min": "Min", "value_max": "Max", "status": "Status", "cell_id": "Cell id"})
+    out["Status"] = out["Status"].map({"reported": "Reported", "no_evidence": NO_EVIDENCE_TEXT, "not_applicable": NOT_APPLICABLE_TEXT}).fillna(out["Status"])
+    return out.reset_index(drop=True)
+
+
+SETTING_NUMERIC = ["session_minutes", "visit_minutes", "sessions_per_week", "course_sessions", "course_weeks"]
+SETTING_TEXT = ["route", "where_given", "who_gives", "anaesthesia", "monitoring_driving"]
+
+
+def setting_numbers(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
+    """One row per treatment: the course numbers and the derived total hours in clinic per course."""
+    treatments = treatment_table(ev, treatment_ids)
+    cells = ev.cells[ev.cells["treatment_id"].isin(treatment_ids) & ev.cells["attribute_id"].isin(SETTING_NUMERIC)]
+    rows = []
+    for t in treatments.itertuples(index=False):
+        row = {"Treatment": t.short_name, "treatment_id": t.treatment_id}
+        for aid in SETTING_NUMERIC:
+            hit = cells[(cells["treatment_id"] == t.treatment_id) & (cells["attribute_id"] == aid)]
+            cell = hit.iloc[0] if len(hit) else None
+            row[f"{aid}_min"] = cell["value_min"] if cell is not None else None
+            row[f"{aid}_max"] = cell["value_max"] if cell is not None else None
+            row[f"{aid}_text"] = cell_text(cell)
+            row[f"{aid}_cell"] = cell["cell_id"] if cell is not None else None
+        known = all(pd.notna(row[k]) for k in ("course_sessions_min", "course_sessions_max", "visit_minutes_min", "visit_minutes_max"))
+        row["hours_min"] = row["course_sessions_min"] * row["visit_minutes_min"] / 60 if known else None
+        row["hours_max"] = row["course_sessions_max"] * row["visit_minutes_max"] / 60 if known else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def attribute_table(ev: Evidence, attribute_ids: list[str], treatment_ids: list[str], condition: str | None = None) -> pd.DataFrame:
+    """Long table of the given attributes' cells, with names and sources (for text tables and CSV)."""
+    c = ev.cells[ev.cells["attribute_id"].isin(attribute_ids) & ev.cells["treatment_id"].isin(treatment_ids)]
+    if condition is not None and condition != ALL:
+        c = c[c["condition_id"].isna() | (c["condition_id"] == condition)]
+    out = _with_names(ev, c)
+    names = ev.attributes.set_index("attribute_id")["name"]
+    out["Attribute"] = out["attribute_id"].map(names)
+    order_t, order_a = _order(ev, "treatment_id"), dict(zip(ev.attributes["attribute_id"], ev.attributes["sort_order"]))
+    out = out.assign(_t=out["treatment_id"].map(order_t), _a=out["attribute_id"].map(order_a)).sort_values(["_a", "_t"]).drop(columns=["_t", "_a"])
+    return out.reset_index(drop=True)
+
+
+def wide(table: pd.DataFrame, treatments: pd.DataFrame) -> pd.DataFrame:
+    """Attributes as rows and treatments as columns, values with their badge (for compact text tables)."""
+    if not len(table):
+        return pd.DataFrame(columns=["Attribute"] + list(treatments["short_name"]))
+    table = table.assign(Shown=[cell_text(r) for _, r in table.iterrows()])
+    w = table.pivot_table(index="Attribute", columns="Treatment", values="Shown", aggfunc="first", sort=False)
+    cols = [c for c in treatments["short_name"] if c in w.columns]
+    return w[cols].reset_index()
+
+
+COST_ATTRIBUTES = ["cost_session", "cost_course"]
+ACCESS_ATTRIBUTES = ["coverage", "regulatory_us", "regulatory_england", "regulatory_scotland", "availability"]
+
+
+def costs(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
+    """Reported prices with the currency, year and place they belong to."""
+    t = attribute_table(ev, COST_ATTRIBUTES, treatment_ids)
+    t = t[t["status"] == "reported"].copy()
+    year = t["price_year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
+    t["Price basis"] = t["currency"].fillna("?") + " " + year + ", " + t["region"].fillna("?")
+    t["Label"] = t["Treatment"] + " (" + t["region"].fillna("?") + ", " + year + ")"
+    return t.reset_index(drop=True)
+
+
+SIDE_EFFECT_ATTRIBUTES_GROUP = "side_effects"
+
+
+def side_effect_grid(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
+    """Long table treatments × side-effect categories with band, band label and rank (for the heatmap)."""
+    attrs = ev.attributes[ev.attributes["group"] == SIDE_EFFECT_ATTRIBUTES_GROUP]
+    t = attribute_table(ev, list(attrs["attribute_id"]), treatment_ids)
+    band = t["band"].where(t["status"] == "reported")
+    t["Band"] = band.map(BAND_LABELS).fillna(t["status"].map({"no_evidence": NO_EVIDENCE_TEXT, "not_applicable": NOT_APPLICABLE_TEXT}))
+    t["rank"] = band.map({b: i for i, b in enumerate(BAND_ORDER)})
+    return t
+
+
+def effects_for_cells(ev: Evidence, cell_ids: list[str]) -> pd.DataFrame:
+    """Specific side effects (with frequency and source) behind the given category cells."""
+    e = ev.effects[ev.effects["cell_id"].isin(cell_ids)].copy()
+    src = ev.sources.set_index("source_id")
+    cells = ev.cells.set_index("cell_id")
+    tnames = ev.treatments.set_index("treatment_id")["short_name"]
+    e["Treatment"] = e["cell_id"].map(cells["treatment_id"]).map(tnames)
+    e["Source"] = e["source_id"].map(src["title"]).fillna(e["source_id"])
+    e["Type"] = e["source_id"].map(src["source_type"]).map(SOURCE_TYPE_LABELS)
+    e["link"] = [source_link(src.loc[s]) if s in src.index else None for s in e["source_id"]]
+    return e.reset_index(drop=True)
+
+
+def evidence_categories(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
+    """Evidence-status category per treatment and condition (for the overview legend and presenter)."""
+    c = ev.cells[(ev.cells["attribute_id"] == "evidence_status") & ev.cells["treatment_id"].isin(treatment_ids)]
+    out = _with_names(ev, c)
+    out["Category"] = out["category"].map(CATEGORY_LABELS).fillna(out["status"].map({"no_evidence": NO_EVIDENCE_TEXT}))
+    return out
+
+
+def sources_table(ev: Evidence) -> pd.DataFrame:
+    """Every source with its reference, type, safe link and the cells that cite it."""
+    cit = ev.citations
+    eff = ev.effects[["cell_id", "source_id"]] if len(ev.effects) else pd.DataFrame(columns=["cell_id", "source_id"])
+    citing = pd.concat([cit[["cell_id", "source_id"]], eff]).drop_duplicates()
+    by_source = citing.groupby("source_id")["cell_id"].agg(lambda s: sorted(set(s)))
+    rows = []
+    for s in ev.sources.itertuples(index=False):
+        d = s._asdict()
+        rows.append({
+            "source_id": s.source_id,
+            "Reference": format_reference(d),
+            "Type": SOURCE_TYPE_LABELS.get(s.source_type, s.source_type),
+            "source_type": s.source_type,
+            "Link": source_link(d),
+            "Cells": by_source.get(s.source_id, []),
+            "title": s.title,
+            "year": s.year,
+        })
+    out = pd.DataFrame(rows)
+    return out
+
+
+def group_cells(ev: Evidence, group: str, condition: str, treatment_ids: list[str]) -> pd.DataFrame:
+    """All cells of one attribute group for the condition (presenter cards)."""
+    attrs = ev.attributes[ev.attributes["group"] == group]
+    return attribute_table(ev, list(attrs["attribute_id"]), treatment_ids, condition)
+
+
+__all__ = [name for name in dir() if not name.startswith("_")] + ["GROUPS", "CATEGORY_LABELS"]
