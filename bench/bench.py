@@ -1,0 +1,330 @@
+"""Benchmark the dashboard against the bare floor page in headless Chromium.
+
+    /work/venv/bin/python bench/bench.py [--runs 5] [--scale] [--factor 100]
+
+Starts Streamlit servers on free loopback ports (dashboard on the real data; the dashboard on a
+freshly generated FACTORx data folder in a temp dir with --scale; bench/floor_app.py), waits for
+/_stcore/health, warms each server with one visit (not counted, reported as "first visit"), then
+measures medians over --runs fresh browser contexts:
+
+  cold load     navigation start -> first `.js-plotly-plot .main-svg` visible (dashboard: /onset)
+  filter change pointerdown on the new option in the Condition selectbox -> a `.gtitle` shows its name
+  RSS           server process + children: idle after startup, after the warm-up visit, and with
+                10 open pages holding sessions
+
+Prints a table and writes bench/results/latest.json. Loopback only; every wait is bounded.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+from playwright.sync_api import Error as PWError
+from playwright.sync_api import sync_playwright
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "bench"
+RESULTS = BENCH / "results"
+CHROMIUM = "/usr/bin/chromium"
+CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HOST = "127.0.0.1"
+HEALTH_TIMEOUT_S = 60
+LOAD_TIMEOUT_MS = 120_000  # 100x first visit validates ~10k cells and draws a huge chart
+STEP_TIMEOUT_MS = 60_000
+N_SESSIONS = 10
+
+CHART_DRAWN_JS = """() => {
+  const el = document.querySelector('.js-plotly-plot .main-svg');
+  if (!el) return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 ? performance.now() : false;
+}"""
+TITLE_SHOWN_JS = """(name) => {
+  for (const t of document.querySelectorAll('.js-plotly-plot .gtitle')) {
+    const r = t.getBoundingClientRect();
+    if ((t.textContent || '').includes(name) && r.width > 0) {
+      return window.__t0 != null ? performance.now() - window.__t0 : -1;
+    }
+  }
+  return false;
+}"""
+ARM_POINTERDOWN_JS = """() => {
+  window.__t0 = null;
+  document.addEventListener('pointerdown', () => { if (window.__t0 == null) window.__t0 = performance.now(); },
+                            {capture: true, once: true});
+}"""
+
+
+class ServerDied(RuntimeError):
+    pass
+
+
+class Server:
+    def __init__(self, label: str, script: str, env_extra: dict[str, str] | None = None):
+        self.label, self.script = label, script
+        self.port = free_port()
+        self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{label}-", suffix=".log", delete=False)
+        env = {**os.environ, **(env_extra or {})}
+        env.pop("EVIDASH_DATA_DIR", None) if not env_extra or "EVIDASH_DATA_DIR" not in env_extra else None
+        cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
+               f"--server.address={HOST}", f"--server.port={self.port}", "--browser.gatherUsageStats=false",
+               "--server.fileWatcherType=none", "--server.runOnSave=false"]
+        self.cmd = cmd
+        self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://{HOST}:{self.port}"
+
+    def output(self, tail: int = 60) -> str:
+        try:
+            lines = Path(self.log.name).read_text(errors="replace").splitlines()
+        except OSError:
+            return "(no output)"
+        return "\n".join(lines[-tail:])
+
+    def check_alive(self) -> None:
+        if self.proc.poll() is not None:
+            raise ServerDied(f"server '{self.label}' exited with code {self.proc.returncode}\n"
+                             f"command: {' '.join(self.cmd)}\n--- server output ---\n{self.output()}")
+
+    def wait_healthy(self) -> float:
+        t0 = time.perf_counter()
+        deadline = t0 + HEALTH_TIMEOUT_S
+        while time.perf_counter() < deadline:
+            self.check_alive()
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - t0
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise ServerDied(f"server '{self.label}' not healthy after {HEALTH_TIMEOUT_S} s\n--- server output ---\n{self.output()}")
+
+    def rss_mb(self) -> float:
+        self.check_alive()
+        p = psutil.Process(self.proc.pid)
+        total = 0
+        for q in [p] + p.children(recursive=True):
+            try:
+                total += q.memory_info().rss
+            except psutil.Error:
+                pass
+        return total / 2**20
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def condition_names(data_dir: Path) -> list[str]:
+    with open(data_dir / "conditions.csv", newline="", encoding="utf-8") as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: float(r["sort_order"]))
+    return [r["name"] for r in rows]
+
+
+def cold_load(context, url: str) -> tuple[object, float]:
+    """Open url in a new page; seconds from navigation start to the first plotly chart drawn."""
+    page = context.new_page()
+    page.goto(url, wait_until="commit", timeout=STEP_TIMEOUT_MS)
+    handle = page.wait_for_function(CHART_DRAWN_JS, polling="raf", timeout=LOAD_TIMEOUT_MS)
+    return page, float(handle.json_value()) / 1000.0
+
+
+def filter_change(page, option_text: str) -> float:
+    """Seconds from pointerdown on the option to a chart title showing ``option_text``."""
+    box = page.locator('[data-testid="stSelectbox"]').first
+    box.click(timeout=STEP_TIMEOUT_MS)
+    option = page.get_by_role("option", name=option_text, exact=True)
+    option.wait_for(state="visible", timeout=STEP_TIMEOUT_MS)
+    page.evaluate(ARM_POINTERDOWN_JS)
+    option.click(timeout=STEP_TIMEOUT_MS)
+    handle = page.wait_for_function(TITLE_SHOWN_JS, arg=option_text, polling="raf", timeout=LOAD_TIMEOUT_MS)
+    value = float(handle.json_value())
+    if value < 0:
+        raise RuntimeError("pointerdown was not recorded")
+    return value / 1000.0
+
+
+def measure(browser, server: Server, path: str, option_text: str, runs: int) -> dict:
+    url = server.url + path
+    out: dict = {"url": url, "option": option_text}
+    server.check_alive()
+    out["rss_idle_mb"] = round(server.rss_mb(), 1)
+    # Warm-up (not counted): first request runs st.navigation once (see stack notes) and fills caches.
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page, t = cold_load(ctx, url)
+        out["first_visit_s"] = round(t, 3)
+        out["first_filter_s"] = round(filter_change(page, option_text), 3)
+    finally:
+        ctx.close()
+    out["rss_warm_mb"] = round(server.rss_mb(), 1)
+    cold, filt = [], []
+    for i in range(runs):
+        server.check_alive()
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+        try:
+            page, t = cold_load(ctx, url)
+            cold.append(t)
+            filt.append(filter_change(page, option_text))
+        finally:
+            ctx.close()
+        print(f"  [{server.label}] run {i + 1}/{runs}: cold {cold[-1]:.3f} s, filter {filt[-1]:.3f} s", flush=True)
+    out["cold_load_s"] = round(statistics.median(cold), 3)
+    out["filter_change_s"] = round(statistics.median(filt), 3)
+    out["cold_load_all"] = [round(x, 3) for x in cold]
+    out["filter_change_all"] = [round(x, 3) for x in filt]
+    # 10 pages in one context, each with its own Streamlit session, all with the chart drawn.
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        pages = []
+        for _ in range(N_SESSIONS):
+            p = ctx.new_page()
+            p.goto(url, wait_until="commit", timeout=STEP_TIMEOUT_MS)
+            pages.append(p)
+        t0 = time.perf_counter()
+        for p in pages:
+            p.wait_for_function(CHART_DRAWN_JS, polling=100, timeout=LOAD_TIMEOUT_MS)
+        out["ten_sessions_ready_s"] = round(time.perf_counter() - t0, 3)
+        time.sleep(2.0)
+        out["rss_10_sessions_mb"] = round(server.rss_mb(), 1)
+    finally:
+        ctx.close()
+    return out
+
+
+METRICS = [
+    ("cold_load_s", "cold load to chart drawn (s)"),
+    ("filter_change_s", "filter change to title updated (s)"),
+    ("first_visit_s", "first visit after server start (s)"),
+    ("ten_sessions_ready_s", "10 concurrent loads, all drawn (s)"),
+    ("rss_idle_mb", "server RSS idle after startup (MB)"),
+    ("rss_warm_mb", "server RSS after 1 visit (MB)"),
+    ("rss_10_sessions_mb", "server RSS with 10 sessions (MB)"),
+]
+
+
+def table(results: dict) -> str:
+    cols = ["dashboard", "floor"] + (["dashboard-100x"] if "dashboard-100x" in results else [])
+    head = ["metric", "dashboard", "floor", "ratio"] + (["dashboard-100x", "ratio-100x"] if len(cols) == 3 else [])
+    rows = [head]
+    for key, label in METRICS:
+        floor = results["floor"].get(key)
+        row = [label]
+        for name in ["dashboard"] + (["dashboard-100x"] if len(cols) == 3 else []):
+            v = results[name].get(key)
+            row += [f"{v:g}" if v is not None else "-", None]
+            row[-1] = f"{v / floor:.2f}x" if v is not None and floor else "-"
+        row.insert(3, f"{floor:g}" if floor is not None else "-") if False else None
+        # reorder: label, dashboard, floor, ratio, [100x, ratio]
+        rebuilt = [label, row[1], f"{floor:g}" if floor is not None else "-", row[2]] + row[3:]
+        rows.append(rebuilt)
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(head))]
+    lines = [" | ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--scale", action="store_true", help="also benchmark the dashboard on a generated 100x data set")
+    ap.add_argument("--factor", type=float, default=100.0)
+    args = ap.parse_args(argv)
+    if not 1 <= args.runs <= 50:
+        ap.error("--runs must be 1..50")
+
+    tmp = None
+    servers: list[Server] = []
+    results: dict = {}
+    real_names = condition_names(REPO / "data")
+    targets = {"dashboard": ("/onset", real_names[1])}
+    scale_info = None
+    try:
+        if args.scale:
+            tmp = tempfile.TemporaryDirectory(prefix="evidash-scale-")
+            scale_dir = Path(tmp.name) / "data"
+            t0 = time.perf_counter()
+            gen = subprocess.run([sys.executable, str(BENCH / "make_scale_data.py"), str(scale_dir), "--factor", str(args.factor)],
+                                 capture_output=True, text=True, timeout=120)
+            if gen.returncode:
+                print(gen.stdout, gen.stderr, file=sys.stderr)
+                raise SystemExit("generating the scale data failed")
+            scale_info = {"dir": str(scale_dir), "generate": gen.stdout.strip(), "generate_s": round(time.perf_counter() - t0, 2)}
+            print(gen.stdout.strip(), flush=True)
+            targets["dashboard-100x"] = ("/onset", condition_names(scale_dir)[1])
+        servers.append(Server("dashboard", "dashboard.py", {"EVIDASH_DATA_DIR": str(REPO / "data")}))
+        if args.scale:
+            servers.append(Server("dashboard-100x", "dashboard.py", {"EVIDASH_DATA_DIR": scale_info["dir"]}))
+        servers.append(Server("floor", "bench/floor_app.py"))
+        targets["floor"] = ("/", "Floor condition 2")
+        for s in servers:
+            print(f"{s.label}: {s.url} healthy in {s.wait_healthy():.2f} s", flush=True)
+        time.sleep(1.0)  # let startup settle before the idle RSS reading
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
+            try:
+                for s in servers:
+                    path, option = targets[s.label]
+                    print(f"measuring {s.label} ({s.url}{path}, option '{option}')", flush=True)
+                    try:
+                        results[s.label] = measure(browser, s, path, option, args.runs)
+                    except (PWError, RuntimeError) as exc:
+                        print(f"\nFAILED while measuring {s.label}: {exc}\n--- server output ({s.label}) ---\n{s.output()}",
+                              file=sys.stderr)
+                        raise
+            finally:
+                browser.close()
+    except ServerDied as exc:
+        print(f"\nFAILED: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        for s in servers:
+            s.stop()
+        if tmp is not None:
+            tmp.cleanup()
+
+    print()
+    print(table(results))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "runs": args.runs,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "scale": scale_info,
+        "results": results,
+        "ratios": {name: {k: round(results[name][k] / results["floor"][k], 3) for k, _ in METRICS
+                          if results[name].get(k) and results["floor"].get(k)}
+                   for name in results if name != "floor"},
+    }
+    out = RESULTS / "latest.json"
+    out.write_text(json.dumps(payload, indent=2))
+    print(f"\nwrote {out.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

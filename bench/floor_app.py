@@ -1,0 +1,16 @@
+"""The bare floor page for bench.py: one selectbox (9 options) and one plotly express chart.
+
+The chart title includes the selected condition, so bench.py measures filter changes the same way
+as on the dashboard (wait for `.gtitle` to show the new name). No data files are read.
+"""
+import plotly.express as px
+import streamlit as st
+
+CONDITIONS = [f"Floor condition {i}" for i in range(1, 10)]
+
+condition = st.selectbox("Condition", CONDITIONS, key="condition")
+i = CONDITIONS.index(condition) + 1
+weeks = list(range(1, 13))
+fig = px.line(x=weeks, y=[(w * i) % 17 + w for w in weeks], markers=True,
+              title=f"Score by week · {condition}", labels={"x": "Week", "y": "Score"})
+st.plotly_chart(fig)

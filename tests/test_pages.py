@@ -1,0 +1,141 @@
+"""Every page through Streamlit's AppTest: real content, URL state, bad input."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from evidash.data import load_evidence
+
+from .conftest import DATA, ROOT
+
+PAGES = {
+    "pages/overview.py": "Overview: compare treatments",
+    "pages/onset.py": "Onset speed: how soon does it work?",
+    "pages/setting.py": "Administration setting: what a course involves",
+    "pages/cost.py": "Cost and access",
+    "pages/side_effects.py": "Side effects",
+    "pages/sources.py": "Sources",
+    "pages/about.py": "About this dashboard",
+}
+
+
+@pytest.fixture(scope="module")
+def ev():
+    return load_evidence(DATA)
+
+
+def app(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    return "\n".join(parts)
+
+
+def link_urls(at) -> list[str]:
+    return [e.proto.url for e in at.get("link_button")]
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_every_page_renders_its_content(page):
+    at = app()
+    if page != "pages/overview.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == PAGES[page]
+    assert "not medical advice" in texts(at)
+    if page in ("pages/onset.py", "pages/setting.py", "pages/cost.py", "pages/side_effects.py"):
+        figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+        assert figure["data"], "chart has no traces"
+        assert any(b.proto.label.startswith("Download") for b in at.get("download_button"))
+
+
+def test_condition_switch_changes_evidence_row(ev):
+    at = app()
+    at.selectbox(key="condition").set_value("ptsd").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table[table["Attribute"] == "Evidence status"].iloc[0]
+    expected = ev.cells.set_index("cell_id").loc["ketamine_iv.ptsd.evidence_status", "value"]
+    assert row["IV ketamine"].startswith(expected)
+
+
+def test_selected_cell_opens_card_with_citation_and_https_link(ev):
+    at = app(condition="ptsd", cell="ketamine_iv.ptsd.evidence_status")
+    assert not at.exception
+    cit = ev.citations[ev.citations["cell_id"] == "ketamine_iv.ptsd.evidence_status"]
+    src = ev.sources.set_index("source_id").loc[list(cit["source_id"])]
+    body = texts(at)
+    assert any(title.replace("(", "\\(")[:40].split("\\")[0] in body for title in src["title"])
+    urls = link_urls(at)
+    assert urls and all(u.startswith("https://") for u in urls)
+    expected = {u for u in src["url"].dropna()} | {f"https://doi.org/{d}" for d in src["doi"].dropna()}
+    assert set(urls) & expected
+
+
+def test_bad_query_values_fall_back_with_a_notice():
+    at = app(condition="nope", cell="<script>alert(1)</script>", treatments="lsd")
+    assert not at.exception
+    assert at.selectbox(key="condition").value == "all"
+    notes = " ".join(i.value for i in at.info)
+    assert "condition in the link was not recognised" in notes
+    assert "cell in the link was not found" in notes
+    assert len(at.multiselect(key="treatments").value) == 5
+
+
+def test_treatment_filter_limits_columns():
+    at = app()
+    at.multiselect(key="treatments").set_value(["cbt", "ect"]).run()
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Group", "Attribute", "CBT", "ECT"]
+
+
+def test_sources_page_lists_every_source(ev):
+    at = app()
+    at.switch_page("pages/sources.py").run()
+    table = at.dataframe[0].value
+    assert len(table) == len(ev.sources)
+    assert set(table["source_id"]) == set(ev.sources["source_id"])
+
+
+def test_source_permalink(ev):
+    at = app(source="fda_spravato_label")
+    at.switch_page("pages/sources.py").run()
+    at.query_params["source"] = "fda_spravato_label"
+    at.run()
+    assert not at.exception
+    body = texts(at)
+    assert "SPRAVATO" in body and "esketamine.monitoring_driving" in body.replace("\\", "")
+
+
+def test_side_effect_category_lists_specific_effects():
+    at = app()
+    at.switch_page("pages/side_effects.py").run()
+    at.selectbox(key="category").set_value("se_dissociative").run()
+    assert not at.exception
+    effects = at.dataframe[-1].value
+    assert len(effects) >= 1 and "Frequency" in effects.columns
+
+
+def test_broken_data_shows_problems_not_a_traceback(tmp_path, monkeypatch):
+    broken = tmp_path / "data"
+    shutil.copytree(DATA, broken)
+    text = (broken / "cells.csv").read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].replace("reported", "maybe", 1)
+    (broken / "cells.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    before = (broken / "cells.csv").read_bytes()
+    monkeypatch.setenv("EVIDASH_DATA_DIR", str(broken))
+    at = app()
+    assert not at.exception
+    assert "problem" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert {"File", "Row", "Column", "Problem"} <= set(problems.columns)
+    assert ((problems["File"] == "cells.csv") & (problems["Row"] == 2) & (problems["Column"] == "status")).any()
+    assert (broken / "cells.csv").read_bytes() == before
