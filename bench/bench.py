@@ -77,8 +77,8 @@ class Server:
         self.label, self.script = label, script
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{label}-", suffix=".log", delete=False)
-        env = {**os.environ, **(env_extra or {})}
-        env.pop("EVIDASH_DATA_DIR", None) if not env_extra or "EVIDASH_DATA_DIR" not in env_extra else None
+        env = {k: v for k, v in os.environ.items() if k != "EVIDASH_DATA_DIR"}
+        env.update(env_extra or {})
         cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
                f"--server.address={HOST}", f"--server.port={self.port}", "--browser.gatherUsageStats=false",
                "--server.fileWatcherType=none", "--server.runOnSave=false"]
@@ -228,20 +228,18 @@ METRICS = [
 
 
 def table(results: dict) -> str:
-    cols = ["dashboard", "floor"] + (["dashboard-100x"] if "dashboard-100x" in results else [])
-    head = ["metric", "dashboard", "floor", "ratio"] + (["dashboard-100x", "ratio-100x"] if len(cols) == 3 else [])
+    scaled = "dashboard-100x" in results
+    head = ["metric", "dashboard", "floor", "ratio"] + (["dashboard-100x", "ratio-100x"] if scaled else [])
+    fmt = lambda v: "-" if v is None else f"{v:g}"
     rows = [head]
     for key, label in METRICS:
-        floor = results["floor"].get(key)
-        row = [label]
-        for name in ["dashboard"] + (["dashboard-100x"] if len(cols) == 3 else []):
-            v = results[name].get(key)
-            row += [f"{v:g}" if v is not None else "-", None]
-            row[-1] = f"{v / floor:.2f}x" if v is not None and floor else "-"
-        row.insert(3, f"{floor:g}" if floor is not None else "-") if False else None
-        # reorder: label, dashboard, floor, ratio, [100x, ratio]
-        rebuilt = [label, row[1], f"{floor:g}" if floor is not None else "-", row[2]] + row[3:]
-        rows.append(rebuilt)
+        floor = results.get("floor", {}).get(key)
+        row = [label, fmt(results.get("dashboard", {}).get(key)), fmt(floor)]
+        for name in ["dashboard"] + (["dashboard-100x"] if scaled else []):
+            v = results.get(name, {}).get(key)
+            ratio = f"{v / floor:.2f}x" if v is not None and floor else "-"
+            row += [ratio] if name == "dashboard" else [fmt(v), ratio]
+        rows.append(row)
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(head))]
     lines = [" | ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))

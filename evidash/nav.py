@@ -14,11 +14,16 @@ ENTRY_FLAG = "_entered_via_navigation"
 RESTORE_KEY = "_query_to_restore"
 
 
+def _home() -> None:
+    """The root URL: go to the overview with the same query string, so the overview has its own
+    address (/overview) like every other page (the default page of st.navigation is always /)."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    st.switch_page(PAGE_SPECS[0][0], query_params={k: v if len(v) > 1 else v[0] for k, v in params.items()})
+
+
 def pages() -> list:
-    return [
-        st.Page(path, title=title, icon=icon, url_path=url, default=(i == 0))
-        for i, (path, title, icon, url) in enumerate(PAGE_SPECS)
-    ]
+    home = st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden")
+    return [home] + [st.Page(path, title=title, icon=icon, url_path=url) for path, title, icon, url in PAGE_SPECS]
 
 
 def run() -> None:

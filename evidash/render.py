@@ -23,39 +23,73 @@ KIND_STYLE = {
     "label": "",
 }
 LEGEND = (
-    "**How to read a cell:** the value, then the strongest kind of source behind it in [brackets]. "
-    "Shading follows the same strength: green = regulatory or guideline, blue = trials or meta-analysis, "
-    "yellow = other studies, pink = weak (news, clinic or web pages). *No evidence found* (white, italic) means "
-    "the researchers found no source; *Not applicable* (grey) means the attribute cannot apply."
+    "**How to read a cell:** the value, then the strongest kind of source behind it in [brackets]. Icon and shading "
+    "show the same strength: :material/verified: green = regulator or guideline, :material/science: blue = trials or "
+    "meta-analysis, :material/description: yellow = other studies, :material/campaign: pink = weak (news, clinic or "
+    "web pages). :material/help_outline: *No evidence found* (white) means the researchers found no source; "
+    ":material/block: *Not applicable* (grey) means the attribute cannot apply. Click a cell for its sources."
 )
 
+# Page CSS (constant, from code; never built from data). Cell buttons are styled by the strength kind
+# encoded in their widget key, which Streamlit exposes as a class name.
+CSS = """
+<style>
+.block-container {padding-top: 2.2rem; padding-left: 2rem; padding-right: 2rem;}
+[class*="st-key-cell__"] button {min-height: 3.2rem; text-align: left; justify-content: flex-start; line-height: 1.25;}
+[class*="st-key-cell__"] button p {font-size: 0.92rem;}
+""" + "".join(
+    f'[class*="st-key-cell__{kind}__"] button {{{style}; border-color: #8a8a8a;}}\n'
+    for kind, style in KIND_STYLE.items() if style
+) + "</style>"
 
-def matrix(ev: Evidence, condition: str, treatment_ids: list[str], selected: str | None, key: str = "matrix") -> str | None:
-    """Draw the comparison matrix; returns the selected cell id (from the grid or the URL)."""
+
+def page_css() -> None:
+    st.html(CSS)
+
+
+KIND_ICON = {
+    "tier1": ":material/verified:", "tier2": ":material/science:", "tier3": ":material/description:",
+    "tier4": ":material/campaign:", "no_evidence": ":material/help_outline:", "not_applicable": ":material/block:",
+    "missing": ":material/remove:",
+}
+GROUP_CHOICES = ["all", "onset", "setting", "cost_access", "side_effects", "evidence"]
+
+
+def _cell_key(kind: str, cell_id: str) -> str:
+    return f"cell__{kind}__{cell_id.replace('.', '__')}"
+
+
+def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = "all") -> str | None:
+    """Draw the comparison matrix as a grid of buttons (real, keyboard-reachable controls whose text
+    wraps); returns the cell id of a button clicked in this run, else None."""
     m = views.matrix(ev, condition, treatment_ids)
-    styled = m.display.style.apply(lambda _: m.kinds.map(lambda k: KIND_STYLE.get(k, "")), axis=None)
-    default = None
-    if selected:
-        where = views.locate_cell(m, selected)
-        if where:
-            default = {"selection": {"cells": [where]}}
-    config = {
-        "Group": st.column_config.TextColumn("Group", width="small", pinned=True),
-        "Attribute": st.column_config.TextColumn("Attribute", width="medium", pinned=True),
-    }
-    for col in m.treatment_columns:
-        config[col] = st.column_config.TextColumn(col, width="medium")
-    event = st.dataframe(
-        styled, key=f"{key}_{condition}_{'-'.join(treatment_ids)}", hide_index=True, width="stretch", height=430,
-        on_select="rerun", selection_mode="single-cell", selection_default=default, column_config=config,
-        row_height=38,
-    )
-    cells = event.selection.get("cells", []) if event is not None else []
-    if cells:
-        row, col = cells[0]
-        if col in m.treatment_columns and 0 <= row < len(m.cell_ids):
-            return m.cell_ids.at[row, col]
-    return selected
+    groups = views.GROUP_LABELS
+    shown = m.display.index if group == "all" else m.display.index[m.display["Group"] == groups.get(group, group)]
+    widths = [1.3] + [1.0] * len(m.treatment_columns)
+    header = st.columns(widths, vertical_alignment="bottom")
+    header[0].markdown("**Attribute**")
+    for col, name in zip(header[1:], m.treatment_columns):
+        col.markdown(f"**{escape_md(name)}**")
+    clicked = None
+    current_group = None
+    for i in shown:
+        g = m.display.at[i, "Group"]
+        if g != current_group:
+            st.markdown(f"##### {escape_md(g)}")
+            current_group = g
+        cols = st.columns(widths, vertical_alignment="center")
+        cols[0].markdown(escape_md(m.display.at[i, "Attribute"]))
+        for col, name in zip(cols[1:], m.treatment_columns):
+            cell_id = m.cell_ids.at[i, name]
+            kind = m.kinds.at[i, name]
+            if cell_id is None:
+                col.caption(views.NOT_ENTERED_TEXT)
+                continue
+            label = escape_md(m.display.at[i, name])
+            if col.button(label, key=_cell_key(kind, cell_id), icon=KIND_ICON.get(kind), width="stretch", wrap=True,
+                          help=f"Open the evidence for {name}: {m.display.at[i, 'Attribute']}"):
+                clicked = cell_id
+    return clicked
 
 
 def evidence_card(ev: Evidence, cell_id: str) -> None:
@@ -65,8 +99,8 @@ def evidence_card(ev: Evidence, cell_id: str) -> None:
         st.warning("That cell is not in the data; pick a cell in the table.")
         return
     cell = c.cell
-    with st.container(border=True):
-        st.subheader(f"{c.treatment} · {c.attribute}", anchor="evidence-card")
+    with st.container(border=True, key="evidence_card"):
+        st.subheader(f"{escape_md(c.treatment)} · {escape_md(c.attribute)}", anchor="evidence-card")
         st.caption(escape_md(f"{c.group} · {c.condition} · reviewed {cell['reviewed']}"))
         status = cell["status"]
         if status == "reported":
@@ -103,6 +137,18 @@ def evidence_card(ev: Evidence, cell_id: str) -> None:
         if len(c.effects):
             st.markdown("**Specific effects**")
             effects_table(c.effects)
+
+
+def _close_card() -> None:
+    if "cell" in st.query_params:
+        del st.query_params["cell"]
+
+
+@st.dialog("Evidence card", width="large", on_dismiss=_close_card)
+def evidence_dialog(ev: Evidence, cell_id: str) -> None:
+    """The evidence card as an overlay (stays on screen wherever the matrix is scrolled)."""
+    evidence_card(ev, cell_id)
+    st.caption("Link to this card: copy the page address; it includes the cell.")
 
 
 def effects_table(effects: pd.DataFrame) -> None:

@@ -14,6 +14,7 @@ from . import nav
 from .data import Evidence, load_evidence
 from .load import data_dir_from_env, data_version
 from .problems import errors
+from .render import page_css
 from .views import ALL
 
 APP_TITLE = "Ketamine, CBT, ECT and TMS: a sourced comparison"
@@ -55,40 +56,60 @@ def _show_data_problems(ev: Evidence) -> None:
     )
 
 
-def _url_params(ev: Evidence) -> tuple[list[str], dict[str, list[str]]]:
-    """Check the URL's filter values; restore a query string lost by a mode switch (see nav.py).
-
-    Returns notices for values that are not valid (the widgets then fall back to their defaults)
-    and the query string as read.
-    """
+def _query() -> dict[str, list[str]]:
+    """The query string as read (restoring one lost by a mode switch, see nav.py)."""
     restored = nav.take_query_to_restore()
-    params = restored if restored is not None else {k: st.query_params.get_all(k) for k in st.query_params}
-    notes = []
-    conditions = set(ev.conditions["condition_id"]) | {ALL}
-    raw = params.get("condition", [])
-    if raw and (len(raw) > 1 or raw[0] not in conditions or len(raw[0]) > MAX_PARAM_LENGTH):
-        notes.append("The condition in the link was not recognised, so all conditions are shown.")
-        raw = []
-    treatments = set(ev.treatments["treatment_id"])
-    raw_t = params.get("treatments", [])
-    if raw_t and any(t not in treatments or len(t) > MAX_PARAM_LENGTH for t in raw_t):
-        notes.append("Some treatments in the link were not recognised and were left out.")
     if restored is not None:
-        if raw:
-            st.session_state["condition"] = raw[0]
-        good_t = [t for t in raw_t if t in treatments]
-        if good_t:
-            st.session_state["treatments"] = good_t
         for key, values in restored.items():
-            if key not in ("condition", "treatments"):
-                st.query_params[key] = values if len(values) > 1 else values[0]
-    return notes, params
+            st.query_params[key] = values if len(values) > 1 else values[0]
+        return restored
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def sync_param(key: str, value, default) -> None:
+    """Write a widget's value into the URL (removed when it equals the default), ids not labels."""
+    want = [] if value == default else ([value] if isinstance(value, str) else list(value))
+    if st.query_params.get_all(key) != want:
+        if want:
+            st.query_params[key] = want if len(want) > 1 else want[0]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def url_choice(key: str, allowed: list[str], default, multi: bool = False):
+    """Seed a widget's session value from the URL on the session's first run.
+
+    Returns a notice when the URL held a value that is not allowed (the default is used instead).
+    Widgets keep their value across page switches with ``persist_state="session"``; ``sync_param``
+    puts it back into the URL on every page, so every view stays shareable.
+    """
+    if key in st.session_state:
+        return None
+    raw = _QUERY.get(key, [])
+    ok = [v for v in raw if v in allowed and len(v) <= MAX_PARAM_LENGTH]
+    notice = None
+    if raw and (len(ok) != len(raw) or (not multi and len(raw) > 1)):
+        notice = key
+    if multi:
+        st.session_state[key] = list(dict.fromkeys(ok)) or list(default)
+    else:
+        st.session_state[key] = ok[0] if ok and len(raw) == 1 else default
+    return notice
+
+
+_QUERY: dict[str, list[str]] = {}
+NOTICES = {
+    "condition": "The condition in the link was not recognised, so all conditions are shown.",
+    "treatments": "Some treatments in the link were not recognised and were left out.",
+    "group": "The attribute group in the link was not recognised, so all groups are shown.",
+}
 
 
 def setup_page(title: str) -> PageState:
     """Page config, data, sidebar filters bound to the URL, and notices. Stops the page on bad data."""
     st.set_page_config(page_title=f"{title} · Evidence dashboard", page_icon=":material/balance:", layout="wide")
     nav.ensure_navigation()
+    page_css()
     try:
         ev = get_evidence()
     except Exception as exc:  # never show a traceback to a viewer
@@ -99,19 +120,20 @@ def setup_page(title: str) -> PageState:
         _show_data_problems(ev)
         footer(None)
         st.stop()
-    notes, _ = _url_params(ev)
+    global _QUERY
+    _QUERY = _query()
     names = dict(zip(ev.conditions["condition_id"], ev.conditions["name"]))
     names[ALL] = "All conditions"
     tnames = dict(zip(ev.treatments["treatment_id"], ev.treatments["name"]))
+    condition_ids = [ALL] + list(ev.conditions["condition_id"])
+    treatment_ids = list(ev.treatments["treatment_id"])
+    bad = [url_choice("condition", condition_ids, ALL), url_choice("treatments", treatment_ids, treatment_ids, multi=True)]
+    notes = [NOTICES[b] for b in bad if b]
     with st.sidebar:
-        condition = st.selectbox(
-            "Condition", [ALL] + list(ev.conditions["condition_id"]), format_func=lambda c: names.get(c, c),
-            key="condition", bind="query-params",
-        )
-        chosen = st.multiselect(
-            "Treatments shown", list(ev.treatments["treatment_id"]), default=list(ev.treatments["treatment_id"]),
-            format_func=lambda t: tnames.get(t, t), key="treatments", bind="query-params",
-        )
+        condition = st.selectbox("Condition", condition_ids, format_func=lambda c: names.get(c, c), key="condition", persist_state="session")
+        chosen = st.multiselect("Treatments shown", treatment_ids, format_func=lambda t: tnames.get(t, t), key="treatments", persist_state="session")
+    sync_param("condition", condition, ALL)
+    sync_param("treatments", chosen, treatment_ids)
     if not chosen:
         notes.append("No treatment was selected, so all five are shown.")
         chosen = list(ev.treatments["treatment_id"])

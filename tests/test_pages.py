@@ -39,6 +39,15 @@ def texts(at) -> str:
     return "\n".join(parts)
 
 
+def cell_buttons(at) -> dict[str, str]:
+    """Matrix cell buttons: cell id -> label."""
+    out = {}
+    for b in at.button:
+        if isinstance(b.key, str) and b.key.startswith("cell__"):
+            out[b.key.split("__", 2)[2].replace("__", ".")] = b.label
+    return out
+
+
 def link_urls(at) -> list[str]:
     return [e.proto.url for e in at.get("link_button")]
 
@@ -61,10 +70,10 @@ def test_condition_switch_changes_evidence_row(ev):
     at = app()
     at.selectbox(key="condition").set_value("ptsd").run()
     assert not at.exception
-    table = at.dataframe[0].value
-    row = table[table["Attribute"] == "Evidence status"].iloc[0]
+    buttons = cell_buttons(at)
     expected = ev.cells.set_index("cell_id").loc["ketamine_iv.ptsd.evidence_status", "value"]
-    assert row["IV ketamine"].startswith(expected)
+    assert buttons["ketamine_iv.ptsd.evidence_status"].replace("\\", "").startswith(expected)
+    assert "ketamine_iv.mdd.evidence_status" not in buttons
 
 
 def test_selected_cell_opens_card_with_citation_and_https_link(ev):
@@ -80,6 +89,23 @@ def test_selected_cell_opens_card_with_citation_and_https_link(ev):
     assert set(urls) & expected
 
 
+def test_clicking_a_cell_opens_its_card(ev):
+    at = app(condition="trd")
+    key = next(b.key for b in at.button if isinstance(b.key, str) and b.key.endswith("esketamine__monitoring_driving"))
+    at.button(key=key).click().run()
+    assert not at.exception
+    assert at.query_params["cell"] in ("esketamine.monitoring_driving", ["esketamine.monitoring_driving"])
+    assert "SPRAVATO" in texts(at)
+    assert any(u.startswith("https://") for u in link_urls(at))
+
+
+def test_group_filter_limits_rows():
+    at = app()
+    at.segmented_control(key="group").set_value("cost_access").run()
+    attributes = {cell_id.split(".")[-1] for cell_id in cell_buttons(at)}
+    assert attributes == {"cost_session", "cost_course", "coverage", "regulatory_us", "regulatory_england", "regulatory_scotland", "availability"}
+
+
 def test_bad_query_values_fall_back_with_a_notice():
     at = app(condition="nope", cell="<script>alert(1)</script>", treatments="lsd")
     assert not at.exception
@@ -93,8 +119,8 @@ def test_bad_query_values_fall_back_with_a_notice():
 def test_treatment_filter_limits_columns():
     at = app()
     at.multiselect(key="treatments").set_value(["cbt", "ect"]).run()
-    table = at.dataframe[0].value
-    assert list(table.columns) == ["Group", "Attribute", "CBT", "ECT"]
+    treatments = {cell_id.split(".")[0] for cell_id in cell_buttons(at)}
+    assert treatments == {"cbt", "ect"}
 
 
 def test_sources_page_lists_every_source(ev):
