@@ -42,7 +42,7 @@ CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", 
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOST = "127.0.0.1"
 HEALTH_TIMEOUT_S = 60
-LOAD_TIMEOUT_MS = 120_000  # 100x first visit validates ~10k cells and draws a huge chart
+LOAD_TIMEOUT_MS = int(os.environ.get("BENCH_LOAD_TIMEOUT_MS", "120000"))  # 100x first visit validates ~10k cells and draws a huge chart
 STEP_TIMEOUT_MS = 60_000
 N_SESSIONS = 10
 
@@ -79,7 +79,7 @@ class Server:
         self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{label}-", suffix=".log", delete=False)
         env = {k: v for k, v in os.environ.items() if k != "EVIDASH_DATA_DIR"}
         env.update(env_extra or {})
-        cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
+        cmd = [sys.executable, str(BENCH / "serve.py"), script, "--server.headless=true",
                f"--server.address={HOST}", f"--server.port={self.port}", "--browser.gatherUsageStats=false",
                "--server.fileWatcherType=none", "--server.runOnSave=false"]
         self.cmd = cmd
@@ -149,8 +149,24 @@ def cold_load(context, url: str) -> tuple[object, float]:
     """Open url in a new page; seconds from navigation start to the first plotly chart drawn."""
     page = context.new_page()
     page.goto(url, wait_until="commit", timeout=STEP_TIMEOUT_MS)
-    handle = page.wait_for_function(CHART_DRAWN_JS, polling="raf", timeout=LOAD_TIMEOUT_MS)
+    try:
+        handle = page.wait_for_function(CHART_DRAWN_JS, polling="raf", timeout=LOAD_TIMEOUT_MS)
+    except PWError:
+        dump_page(page, "cold-load")
+        raise
     return page, float(handle.json_value()) / 1000.0
+
+
+def dump_page(page, what: str) -> None:
+    """Save a screenshot and the page text next to the results, to see why a wait failed."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.screenshot(path=str(RESULTS / f"failed-{what}.png"))
+        text = page.evaluate("document.body ? document.body.innerText : ''")
+        (RESULTS / f"failed-{what}.txt").write_text(f"url: {page.url}\n\n{text}")
+        print(f"saved bench/results/failed-{what}.png and .txt (url {page.url})", file=sys.stderr)
+    except PWError as exc:
+        print(f"could not save page state: {exc}", file=sys.stderr)
 
 
 def filter_change(page, option_text: str) -> float:
@@ -161,7 +177,11 @@ def filter_change(page, option_text: str) -> float:
     option.wait_for(state="visible", timeout=STEP_TIMEOUT_MS)
     page.evaluate(ARM_POINTERDOWN_JS)
     option.click(timeout=STEP_TIMEOUT_MS)
-    handle = page.wait_for_function(TITLE_SHOWN_JS, arg=option_text, polling="raf", timeout=LOAD_TIMEOUT_MS)
+    try:
+        handle = page.wait_for_function(TITLE_SHOWN_JS, arg=option_text, polling="raf", timeout=LOAD_TIMEOUT_MS)
+    except PWError:
+        dump_page(page, "filter-change")
+        raise
     value = float(handle.json_value())
     if value < 0:
         raise RuntimeError("pointerdown was not recorded")
@@ -176,7 +196,14 @@ def measure(browser, server: Server, path: str, option_text: str, runs: int) -> 
     # Warm-up (not counted): first request runs st.navigation once (see stack notes) and fills caches.
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
-        page, t = cold_load(ctx, url)
+        try:
+            page, t = cold_load(ctx, url)
+        except PWError as exc:  # one bounded retry: report it, it is a finding in itself
+            print(f"  [{server.label}] warm-up visit failed ({str(exc).splitlines()[0]}); retrying once", flush=True)
+            out["first_visit_failed"] = True
+            ctx.close()
+            ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+            page, t = cold_load(ctx, url)
         out["first_visit_s"] = round(t, 3)
         out["first_filter_s"] = round(filter_change(page, option_text), 3)
     finally:
@@ -197,22 +224,32 @@ def measure(browser, server: Server, path: str, option_text: str, runs: int) -> 
     out["filter_change_s"] = round(statistics.median(filt), 3)
     out["cold_load_all"] = [round(x, 3) for x in cold]
     out["filter_change_all"] = [round(x, 3) for x in filt]
-    # 10 pages in one context, each with its own Streamlit session, all with the chart drawn.
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    # 10 pages, each in its own context (so each is a foreground page) and its own Streamlit session.
+    contexts = []
     try:
         pages = []
         for _ in range(N_SESSIONS):
-            p = ctx.new_page()
+            c = browser.new_context(viewport={"width": 1400, "height": 900})
+            contexts.append(c)
+            p = c.new_page()
             p.goto(url, wait_until="commit", timeout=STEP_TIMEOUT_MS)
             pages.append(p)
         t0 = time.perf_counter()
-        for p in pages:
-            p.wait_for_function(CHART_DRAWN_JS, polling=100, timeout=LOAD_TIMEOUT_MS)
+        for i, p in enumerate(pages):
+            try:
+                # Headless Chromium does not paint pages that are not in front, and plotly draws on
+                # animation frames: bring each page to front in turn (the server work already ran).
+                p.bring_to_front()
+                p.wait_for_function(CHART_DRAWN_JS, polling="raf", timeout=LOAD_TIMEOUT_MS)
+            except PWError:
+                dump_page(p, f"session-{i}")
+                raise
         out["ten_sessions_ready_s"] = round(time.perf_counter() - t0, 3)
         time.sleep(2.0)
         out["rss_10_sessions_mb"] = round(server.rss_mb(), 1)
     finally:
-        ctx.close()
+        for c in contexts:
+            c.close()
     return out
 
 

@@ -12,7 +12,7 @@ _base.layout.font = dict(family="DejaVu Sans, Arial, sans-serif", size=15, color
 _base.layout.title = dict(font=dict(size=18), x=0, xanchor="left")
 _base.layout.margin = dict(l=10, r=20, t=60, b=50)
 _base.layout.hoverlabel = dict(font_size=14, align="left")
-_base.layout.legend = dict(title_text="", orientation="h", yanchor="bottom", y=1.0, x=0)
+_base.layout.legend = dict(title_text="", orientation="h", yanchor="bottom", y=1.02, x=0)
 pio.templates[TEMPLATE] = _base
 
 DAY_TICKS = [1 / 24, 4 / 24, 1, 7, 30, 90, 365]
@@ -64,7 +64,8 @@ def range_chart(df: pd.DataFrame, lo: str, hi: str, colours: dict[str, str], tit
         category_orders={"Label": order}, hover_data={"Value": True, "Backing": True, "Sources": True, "x": False, "Label": False},
     )
     fig.update_traces(line=dict(width=12), marker=dict(size=16, line=dict(width=1, color="#1a1a1a")))
-    fig.update_layout(height=max(260, 70 + 48 * len(order)), xaxis_title=x_title, yaxis_title=None, hovermode="closest")
+    fig.update_layout(height=max(280, 110 + 48 * len(order)), xaxis_title=x_title, yaxis_title=None, hovermode="closest",
+                      legend_title_text="", margin=dict(t=90))
     if log_days:
         fig.update_xaxes(tickvals=DAY_TICKS, ticktext=DAY_TICK_TEXT, range=[-2.0, 2.7], showgrid=True, gridcolor="#dddddd")
     else:
@@ -89,7 +90,7 @@ def cost_chart(df: pd.DataFrame, colours: dict[str, str], title: str) -> go.Figu
     fig.update_traces(line=dict(width=12), marker=dict(size=16, line=dict(width=1, color="#1a1a1a")))
     fig.update_xaxes(matches=None, showgrid=True, gridcolor="#dddddd", title_text="Amount (currency of the panel)", rangemode="tozero")
     fig.for_each_annotation(lambda a: a.update(text=a.text.replace("Currency=", "Prices in ")))
-    fig.update_layout(height=max(300, 90 + 48 * len(order)), yaxis_title=None)
+    fig.update_layout(height=max(320, 130 + 48 * len(order)), yaxis_title=None, legend_title_text="", margin=dict(t=100))
     return fig
 
 
@@ -104,13 +105,14 @@ def heatmap(grid: pd.DataFrame, title: str) -> go.Figure:
     z, text = z.reindex(index=rows, columns=cols), text.reindex(index=rows, columns=cols)
     wrapped = text.map(lambda s: _wrap(s, 14) if isinstance(s, str) else "")
     fig = go.Figure(go.Heatmap(
-        z=z.values, x=[_wrap(c, 16) for c in cols], y=rows, text=wrapped.values, texttemplate="%{text}",
+        z=z.values, x=[_wrap(c, 12) for c in cols], y=rows, text=wrapped.values, texttemplate="%{text}",
         textfont=dict(size=13, color="#1a1a1a"), zmin=0, zmax=6, showscale=False, xgap=3, ygap=3,
         colorscale=[[0, "#f4f4f4"], [0.34, "#fdf3d7"], [0.67, "#f9c98f"], [1, "#ef8a62"]],
         hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
     ))
-    fig.update_layout(template=TEMPLATE, title=title, height=120 + 95 * len(rows), xaxis_side="top",
-                      yaxis_autorange="reversed", margin=dict(t=150))
+    fig.update_layout(template=TEMPLATE, title=title, height=170 + 80 * len(rows), xaxis_side="bottom",
+                      yaxis_autorange="reversed", margin=dict(t=50, b=110))
+    fig.update_xaxes(tickangle=0, tickfont_size=12)
     return fig
 
 

@@ -6,7 +6,7 @@ PAGE_SPECS = [
     ("pages/onset.py", "Onset speed", ":material/schedule:", "onset"),
     ("pages/setting.py", "Administration setting", ":material/local_hospital:", "setting"),
     ("pages/cost.py", "Cost and access", ":material/payments:", "cost"),
-    ("pages/side_effects.py", "Side effects", ":material/report:", "side-effects"),
+    ("pages/side-effects.py", "Side effects", ":material/report:", "side-effects"),
     ("pages/sources.py", "Sources", ":material/menu_book:", "sources"),
     ("pages/about.py", "About", ":material/info:", "about"),
 ]
@@ -40,10 +40,27 @@ def ensure_navigation() -> None:
     if st.session_state.pop(ENTRY_FLAG, False):
         return
     if getattr(st.runtime, "exists", lambda: False)() and not _in_apptest():
-        # The switch of mode drops the query string, so keep it for the next run to restore.
-        st.session_state[RESTORE_KEY] = {k: st.query_params.get_all(k) for k in st.query_params}
+        page = _calling_page()
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
         st.navigation(pages(), position="hidden")
-        st.rerun()
+        if page is None:  # not called from a page file: rerun and restore the query string then
+            st.session_state[RESTORE_KEY] = params
+            st.rerun()
+        st.switch_page(page, query_params={k: v if len(v) > 1 else v[0] for k, v in params.items()})
+
+
+def _calling_page() -> str | None:
+    """The pages/*.py file (relative to the app folder) whose run called setup_page, if any."""
+    import inspect
+    from pathlib import Path
+
+    known = {path for path, *_ in PAGE_SPECS}
+    for frame in inspect.stack():
+        path = Path(frame.filename)
+        rel = f"{path.parent.name}/{path.name}"
+        if rel in known:
+            return rel
+    return None
 
 
 def take_query_to_restore() -> dict[str, list[str]] | None:

@@ -200,7 +200,7 @@ BAND_LABELS = {
     "rare": "Rare (0.01–0.1%)",
     "very_rare": "Very rare (<0.01%)",
     "not_quantified": "Reported, not quantified",
-    "none_reported": "None / not part of treatment",
+    "none_reported": "None reported",
 }
 CATEGORY_LABELS = {
     "approved": "Approved or cleared",

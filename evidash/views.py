@@ -274,7 +274,7 @@ def costs(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
     t = attribute_table(ev, COST_ATTRIBUTES, treatment_ids)
     t = t[t["status"] == "reported"].copy()
     year = t["price_year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
-    t["Price basis"] = t["currency"].fillna("?") + " " + year + ", " + t["region"].fillna("?")
+    t["Price basis"] = t["currency"].fillna("?") + " (" + year + " prices, " + t["region"].fillna("?") + ")"
     t["Label"] = t["Treatment"] + " (" + t["region"].fillna("?") + ", " + year + ")"
     return t.reset_index(drop=True)
 

@@ -8,7 +8,7 @@ state = setup_page("Cost and access")
 ev = state.evidence
 prices = views.costs(ev, state.treatment_ids)
 fig = charts.cost_chart(prices, views.colour_map(ev), "Reported prices (each bar: its own currency, year and place)")
-bases = ", ".join(sorted(set(prices["Price basis"]))) if len(prices) else "none"
+bases = "; ".join(sorted(set(prices["Price basis"]))) if len(prices) else "none"
 summary = (f"{len(prices)} reported prices from these bases: {bases}. Amounts are shown as reported, "
            "not converted between currencies or adjusted for inflation.")
 render.chart_block(fig, summary, views.table_for(prices, ["Price basis"]), "cost")

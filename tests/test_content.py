@@ -119,7 +119,7 @@ def test_chart_tables_hold_exactly_the_plotted_cells(ev):
     table = views.table_for(onset)
     assert list(table["Cell id"]) == list(onset["cell_id"])
     prices = views.costs(ev, everything)
-    assert prices["Price basis"].str.match(r"^[A-Z]{3} \d{4}, .+").all()
+    assert prices["Price basis"].str.match(r"^[A-Z]{3} \(\d{4} prices, .+\)$").all()
 
 
 def test_escape_and_links_are_safe():

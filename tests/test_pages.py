@@ -16,7 +16,7 @@ PAGES = {
     "pages/onset.py": "Onset speed: how soon does it work?",
     "pages/setting.py": "Administration setting: what a course involves",
     "pages/cost.py": "Cost and access",
-    "pages/side_effects.py": "Side effects",
+    "pages/side-effects.py": "Side effects",
     "pages/sources.py": "Sources",
     "pages/about.py": "About this dashboard",
 }
@@ -60,7 +60,7 @@ def test_every_page_renders_its_content(page):
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == PAGES[page]
     assert "not medical advice" in texts(at)
-    if page in ("pages/onset.py", "pages/setting.py", "pages/cost.py", "pages/side_effects.py"):
+    if page in ("pages/onset.py", "pages/setting.py", "pages/cost.py", "pages/side-effects.py"):
         figure = json.loads(at.get("plotly_chart")[0].proto.spec)
         assert figure["data"], "chart has no traces"
         assert any(b.proto.label.startswith("Download") for b in at.get("download_button"))
@@ -143,7 +143,7 @@ def test_source_permalink(ev):
 
 def test_side_effect_category_lists_specific_effects():
     at = app()
-    at.switch_page("pages/side_effects.py").run()
+    at.switch_page("pages/side-effects.py").run()
     at.selectbox(key="category").set_value("se_dissociative").run()
     assert not at.exception
     effects = at.dataframe[-1].value
