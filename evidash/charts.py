@@ -117,7 +117,39 @@ def heatmap(grid: pd.DataFrame, title: str) -> go.Figure:
 
 
 EXPORT_CONFIG = {"displaylogo": False}
+PRESENTER_FONT = 18
 
 
 def export_config(filename: str) -> dict:
     return {**EXPORT_CONFIG, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+
+
+def with_provenance(fig: go.Figure, source_line: str, as_of: str, link: str) -> go.Figure:
+    """Draw the source line, the data's as-of date and the page link into the figure itself, so that
+    every export (modebar PNG, PNG/SVG downloads) carries them."""
+    text = _wrap(f"Sources: {source_line}", 150) + f"<br>Data as of {as_of} · {link}"
+    lines = text.count("<br>") + 1
+    bottom = (fig.layout.margin.b or 50) + 22 * lines + 10
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+                       yshift=-(fig.layout.margin.b or 50) - 4, showarrow=False, align="left",
+                       font=dict(size=12, color="#333333"))
+    fig.update_layout(margin=dict(b=bottom), height=(fig.layout.height or 400) + 22 * lines + 10)
+    return fig
+
+
+def presenter(fig: go.Figure) -> go.Figure:
+    """Larger chart text for presenting (body ≥ 20 px, chart text ≥ 16 px at 1280×720)."""
+    fig.update_layout(font_size=PRESENTER_FONT, title_font_size=22, hoverlabel_font_size=18)
+    fig.update_xaxes(tickfont_size=PRESENTER_FONT - 1, title_font_size=PRESENTER_FONT)
+    fig.update_yaxes(tickfont_size=PRESENTER_FONT - 1, title_font_size=PRESENTER_FONT)
+    fig.update_annotations(font_size=16)
+    fig.update_traces(textfont_size=16, selector=dict(type="heatmap"))
+    return fig
+
+
+def to_image(fig: go.Figure, fmt: str) -> bytes:
+    """PNG or SVG bytes via kaleido, which drives the system Chromium (BROWSER_PATH)."""
+    import os
+    os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
+    width = 1280
+    return fig.to_image(format=fmt, width=width, height=int(fig.layout.height or 500), scale=2 if fmt == "png" else 1)

@@ -5,10 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from . import views
-from .charts import export_config
+from .charts import export_config, to_image, with_provenance
+from .charts import presenter as charts_presenter
+from .links import canonical_url
 from .cite import escape_md
 from .data import Evidence
 from .schema import BAND_LABELS, CATEGORY_LABELS, TIER_LABELS
+from .schema import SOURCE_TYPE_LABELS as SOURCE_LABELS
 
 # Background / text colours per matrix cell kind. The cell text always carries the meaning
 # (badge in brackets, "No evidence found", "Not applicable"), so colour is never the only cue.
@@ -159,13 +162,66 @@ def effects_table(effects: pd.DataFrame) -> None:
     })
 
 
-def chart_block(fig, summary: str, table: pd.DataFrame, filename: str, alt: str | None = None) -> None:
-    """A chart, its one-sentence text summary, the plotted cells with sources, and a CSV download of them."""
+def source_line(table: pd.DataFrame, limit: int = 5) -> str:
+    """Short 'Title [type]; …' line of the distinct sources behind a chart's cells."""
+    seen: list[str] = []
+    for text in table.get("Sources", pd.Series(dtype=str)).dropna():
+        for part in str(text).split("; "):
+            if part and part not in seen:
+                seen.append(part)
+    if not seen:
+        return "none (no reported values)"
+    short = [p if len(p) < 70 else p[:67] + "…" for p in seen[:limit]]
+    more = f"; and {len(seen) - limit} more (see the table)" if len(seen) > limit else ""
+    return "; ".join(short) + more
+
+
+def chart_block(ev: Evidence, present: bool, fig, summary: str, table: pd.DataFrame, filename: str) -> None:
+    """A chart (with its sources, as-of date and link drawn in), a one-sentence text summary, the
+    plotted cells with sources, and downloads: CSV of exactly those cells, PNG and SVG of the chart."""
+    fig = with_provenance(fig, source_line(table), ev.as_of, canonical_url())
+    if present:
+        fig = charts_presenter(fig)
     st.plotly_chart(fig, config=export_config(filename), width="stretch")
     st.markdown(escape_md(summary))
     with st.expander("Data and sources behind this chart", expanded=False):
         st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(
-        "Download this data (CSV)", table.to_csv(index=False).encode("utf-8"), file_name=f"{filename}.csv",
-        mime="text/csv", key=f"dl_{filename}",
+    cols = st.columns(3, width=620)
+    cols[0].download_button(
+        "Download data (CSV)", table.to_csv(index=False).encode("utf-8"), file_name=f"{filename}.csv",
+        mime="text/csv", key=f"dl_{filename}", icon=":material/download:",
     )
+    cols[1].download_button("Chart as PNG", lambda: to_image(fig, "png"), file_name=f"{filename}.png",
+                            mime="image/png", key=f"png_{filename}", icon=":material/image:", on_click="ignore")
+    cols[2].download_button("Chart as SVG", lambda: to_image(fig, "svg"), file_name=f"{filename}.svg",
+                            mime="image/svg+xml", key=f"svg_{filename}", icon=":material/image:", on_click="ignore")
+
+
+PRESENTER_STEPS = ["onset", "setting", "cost_access", "side_effects", "evidence"]
+
+
+def presenter_card(ev: Evidence, condition: str, treatment_ids: list[str], step: int) -> None:
+    """One attribute group as a large, plain table; each value numbered to the sources in the footer line."""
+    group = PRESENTER_STEPS[step - 1]
+    cells = views.group_cells(ev, group, condition, treatment_ids)
+    numbers: dict[str, int] = {}
+    refs = []
+    titles = ev.sources.set_index("source_id")["title"]
+    shown = []
+    for _, cell in cells.iterrows():
+        cit = ev.citations[ev.citations["cell_id"] == cell["cell_id"]].sort_values("tier")
+        marks = []
+        for source_id, kind in zip(cit["source_id"], cit["source_type"]):
+            if source_id not in numbers:
+                numbers[source_id] = len(numbers) + 1
+                refs.append(f"[{numbers[source_id]}] {titles.get(source_id, source_id)} ({SOURCE_LABELS.get(kind, kind)})")
+            marks.append(str(numbers[source_id]))
+        text = views.cell_text(cell).split("  [")[0]
+        shown.append(text + (f" [{', '.join(marks)}]" if marks else ""))
+    cells = cells.assign(Shown=shown)
+    label = cells["Attribute"] if condition != views.ALL else cells["Attribute"] + " — " + cells["Condition"]
+    table = cells.assign(Row=label).pivot_table(index="Row", columns="Treatment", values="Shown", aggfunc="first", sort=False)
+    order = [t for t in views.treatment_table(ev, treatment_ids)["short_name"] if t in table.columns]
+    st.subheader(f"{step} of {len(PRESENTER_STEPS)} · {views.GROUP_LABELS[group]} · {views.condition_label(ev, condition)}")
+    st.table(table[order].rename_axis(None))
+    st.caption(escape_md("Sources: " + "; ".join(refs)) if refs else "Sources: none (no reported values in this group).")

@@ -12,6 +12,7 @@ import streamlit as st
 
 from . import nav
 from .data import Evidence, load_evidence
+from .links import canonical_url
 from .load import data_dir_from_env, data_version
 from .problems import errors
 from .render import page_css
@@ -42,7 +43,23 @@ class PageState:
     evidence: Evidence
     condition: str
     treatment_ids: list[str]
+    present: bool = False
 
+
+PRESENTER_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] {font-size: 21px;}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
+[data-testid="stAppViewContainer"] {background: #ffffff; color: #000000;}
+.block-container {padding-top: 1rem; max-width: 100%;}
+.stMarkdown p, .stMarkdown li, [data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 21px; color: #000000;}
+[data-testid="stTable"] td, [data-testid="stTable"] th {border: 1px solid #333333 !important; vertical-align: top;}
+[data-testid="stCaptionContainer"] {color: #1a1a1a; font-size: 18px;}
+h1 {font-size: 2.1rem !important;}
+</style>
+"""
+_LINK_SLOT = "_copy_link_slot"
 
 def _show_data_problems(ev: Evidence) -> None:
     bad = errors(ev.problems)
@@ -129,21 +146,48 @@ def setup_page(title: str) -> PageState:
     treatment_ids = list(ev.treatments["treatment_id"])
     bad = [url_choice("condition", condition_ids, ALL), url_choice("treatments", treatment_ids, treatment_ids, multi=True)]
     notes = [NOTICES[b] for b in bad if b]
+    if "present" not in st.session_state:
+        st.session_state["present"] = _QUERY.get("present") == ["1"]
     with st.sidebar:
         condition = st.selectbox("Condition", condition_ids, format_func=lambda c: names.get(c, c), key="condition", persist_state="session")
         chosen = st.multiselect("Treatments shown", treatment_ids, format_func=lambda t: tnames.get(t, t), key="treatments", persist_state="session")
+        present = st.toggle("Presenter mode", key="present", persist_state="session",
+                            help="Large type, no sidebar, one card per attribute group (also ?present=1).")
     sync_param("condition", condition, ALL)
     sync_param("treatments", chosen, treatment_ids)
+    sync_param("present", "1" if present else "0", "0")
+    if present:
+        st.html(PRESENTER_CSS)
+        st.button("Exit presenter mode", icon=":material/close_fullscreen:", on_click=_exit_presenter, key="exit_present")
     if not chosen:
         notes.append("No treatment was selected, so all five are shown.")
         chosen = list(ev.treatments["treatment_id"])
     st.title(title)
+    st.session_state[_LINK_SLOT] = st.empty()
     for note in notes:
         st.info(note, icon=":material/info:")
-    return PageState(evidence=ev, condition=condition or ALL, treatment_ids=list(chosen))
+    return PageState(evidence=ev, condition=condition or ALL, treatment_ids=list(chosen), present=bool(present))
+
+
+def _exit_presenter() -> None:
+    st.session_state["present"] = False
+
+
+def copy_link() -> None:
+    """A 'Copy link' control with the canonical URL of the current view (filled in at the end of
+    the page run, so it includes everything the page put into the URL)."""
+    slot = st.session_state.pop(_LINK_SLOT, None)
+    if slot is None:
+        return
+    url = canonical_url()
+    with slot.container():
+        with st.popover("Copy link to this view", icon=":material/link:"):
+            st.caption("Use the copy icon at the right of the address:")
+            st.code(url, language=None, wrap_lines=True)
 
 
 def footer(ev: Evidence | None) -> None:
+    copy_link()
     as_of = f" Data reviewed up to {ev.as_of}." if ev is not None else ""
     st.divider()
     st.caption(f"{DISCLAIMER}{as_of} Every value links to its source; see the Sources and About pages.")

@@ -11,7 +11,7 @@ fig = charts.cost_chart(prices, views.colour_map(ev), "Reported prices (each bar
 bases = "; ".join(sorted(set(prices["Price basis"]))) if len(prices) else "none"
 summary = (f"{len(prices)} reported prices from these bases: {bases}. Amounts are shown as reported, "
            "not converted between currencies or adjusted for inflation.")
-render.chart_block(fig, summary, views.table_for(prices, ["Price basis"]), "cost")
+render.chart_block(ev, state.present, fig, summary, views.table_for(prices, ["Price basis"]), "cost")
 
 st.subheader("Coverage, regulatory status and availability")
 access = views.attribute_table(ev, views.ACCESS_ATTRIBUTES, state.treatment_ids)

@@ -15,7 +15,7 @@ fastest = plotted.sort_values("value_min").iloc[0] if len(plotted) else None
 summary = (f"For {label.lower()}, {len(plotted)} of {len(data)} treatment cells report a time to first response; "
            + (f"the earliest reported is {fastest['Label']} ({fastest['value']})." if fastest is not None else "none are numeric.")
            + " Ranges come from different trials and populations, so compare them with care.")
-render.chart_block(fig, summary, views.table_for(data), f"onset-{state.condition}")
+render.chart_block(ev, state.present, fig, summary, views.table_for(data), f"onset-{state.condition}")
 
 st.subheader("Durability, relapse and maintenance")
 dur = views.durability(ev, state.condition, state.treatment_ids)

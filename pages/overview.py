@@ -12,6 +12,22 @@ if url_cell is not None and url_cell not in set(ev.cells["cell_id"]):
     st.info("The cell in the link was not found in the data, so no evidence card is open.", icon=":material/info:")
     url_cell = None
 
+if state.present:
+    if url_choice("step", [str(i) for i in range(1, len(render.PRESENTER_STEPS) + 1)], "1"):
+        st.info("The step in the link was not recognised, so the first card is shown.", icon=":material/info:")
+    step = int(st.session_state["step"])
+    render.presenter_card(ev, state.condition, state.treatment_ids, step)
+    prev_col, next_col, _ = st.columns([1, 1, 4])
+    if prev_col.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=step == 1, key="prev_step"):
+        st.session_state["step"] = str(step - 1)
+        st.rerun()
+    if next_col.button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=step == len(render.PRESENTER_STEPS), key="next_step"):
+        st.session_state["step"] = str(step + 1)
+        st.rerun()
+    sync_param("step", str(step), "1")
+    footer(ev)
+    st.stop()
+
 st.markdown(f"Condition: **{views.condition_label(ev, state.condition)}** · click any cell to see where it comes from.")
 if url_choice("group", render.GROUP_CHOICES, "all"):
     st.info(NOTICES["group"], icon=":material/info:")

@@ -17,7 +17,7 @@ known = nums.dropna(subset=["hours_min"])
 summary = (f"{len(known)} of {len(nums)} treatments have both a course length and a time per visit, so a total time "
            "in clinic can be derived; the others lack one of the two numbers.")
 table = views.table_for(views.attribute_table(ev, views.SETTING_NUMERIC, state.treatment_ids))
-render.chart_block(fig, summary, table, "setting-time")
+render.chart_block(ev, state.present, fig, summary, table, "setting-time")
 
 st.subheader("Where, who, anaesthesia, monitoring and driving")
 text = views.attribute_table(ev, views.SETTING_TEXT, state.treatment_ids)

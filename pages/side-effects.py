@@ -11,7 +11,7 @@ fig = charts.heatmap(grid, "Side-effect categories: highest reported frequency b
 very = grid[grid["band"] == "very_common"]
 summary = (f"The heatmap shows {grid['attribute_id'].nunique()} side-effect categories for {grid['treatment_id'].nunique()} treatments; "
            f"{len(very)} combinations are reported as very common (10% of patients or more). Bands come from different studies.")
-render.chart_block(fig, summary, views.table_for(grid, ["Band"]), "side-effects")
+render.chart_block(ev, state.present, fig, summary, views.table_for(grid, ["Band"]), "side-effects")
 
 attrs = ev.attributes[ev.attributes["group"] == "side_effects"]
 names = dict(zip(attrs["attribute_id"], attrs["name"]))

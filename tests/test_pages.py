@@ -63,7 +63,8 @@ def test_every_page_renders_its_content(page):
     if page in ("pages/onset.py", "pages/setting.py", "pages/cost.py", "pages/side-effects.py"):
         figure = json.loads(at.get("plotly_chart")[0].proto.spec)
         assert figure["data"], "chart has no traces"
-        assert any(b.proto.label.startswith("Download") for b in at.get("download_button"))
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert "Download data (CSV)" in labels and "Chart as PNG" in labels and "Chart as SVG" in labels
 
 
 def test_condition_switch_changes_evidence_row(ev):
@@ -165,3 +166,22 @@ def test_broken_data_shows_problems_not_a_traceback(tmp_path, monkeypatch):
     assert {"File", "Row", "Column", "Problem"} <= set(problems.columns)
     assert ((problems["File"] == "cells.csv") & (problems["Row"] == 2) & (problems["Column"] == "status")).any()
     assert (broken / "cells.csv").read_bytes() == before
+
+
+def test_presenter_mode_steps_through_groups():
+    at = app(present="1", condition="trd")
+    assert not at.exception
+    assert at.get("table"), "presenter card is a table"
+    assert any("1 of 5 · Onset and durability · Treatment-resistant depression" in h.value for h in at.subheader)
+    assert any(c.value.replace("\\", "").startswith("Sources: [1]") for c in at.caption)
+    at.button(key="next_step").click().run()
+    assert any("2 of 5 · Administration setting" in h.value for h in at.subheader)
+    assert at.query_params["step"] in ("2", ["2"])
+    at.button(key="exit_present").click().run()
+    assert not at.get("table") or not any("of 5" in h.value for h in at.subheader)
+
+
+def test_copy_link_holds_the_canonical_view():
+    at = app(condition="ocd", cell="cbt.ocd.evidence_status")
+    codes = [c.value for c in at.code]
+    assert any("/overview?condition=ocd" in c and "cell=cbt.ocd.evidence_status" in c for c in codes), codes
