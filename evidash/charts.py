@@ -129,11 +129,12 @@ def with_provenance(fig: go.Figure, source_line: str, as_of: str, link: str) -> 
     every export (modebar PNG, PNG/SVG downloads) carries them."""
     text = _wrap(f"Sources: {source_line}", 150) + f"<br>Data as of {as_of} · {link}"
     lines = text.count("<br>") + 1
-    bottom = (fig.layout.margin.b or 50) + 22 * lines + 10
+    has_axis_title = bool(fig.layout.xaxis.title.text)
+    gap = 78 if has_axis_title else 48  # below tick labels and the axis title
     fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                       yshift=-(fig.layout.margin.b or 50) - 4, showarrow=False, align="left",
-                       font=dict(size=12, color="#333333"))
-    fig.update_layout(margin=dict(b=bottom), height=(fig.layout.height or 400) + 22 * lines + 10)
+                       yshift=-gap, showarrow=False, align="left", font=dict(size=12, color="#333333"),
+                       name="provenance")
+    fig.update_layout(margin=dict(b=gap + 20 * lines + 12), height=(fig.layout.height or 400) + 20 * lines + 40)
     return fig
 
 
@@ -143,6 +144,7 @@ def presenter(fig: go.Figure) -> go.Figure:
     fig.update_xaxes(tickfont_size=PRESENTER_FONT - 1, title_font_size=PRESENTER_FONT)
     fig.update_yaxes(tickfont_size=PRESENTER_FONT - 1, title_font_size=PRESENTER_FONT)
     fig.update_annotations(font_size=16)
+    fig.update_annotations(font_size=14, selector=dict(name="provenance"))
     fig.update_traces(textfont_size=16, selector=dict(type="heatmap"))
     return fig
 

@@ -224,4 +224,4 @@ def presenter_card(ev: Evidence, condition: str, treatment_ids: list[str], step:
     order = [t for t in views.treatment_table(ev, treatment_ids)["short_name"] if t in table.columns]
     st.subheader(f"{step} of {len(PRESENTER_STEPS)} · {views.GROUP_LABELS[group]} · {views.condition_label(ev, condition)}")
     st.table(table[order].rename_axis(None))
-    st.caption(escape_md("Sources: " + "; ".join(refs)) if refs else "Sources: none (no reported values in this group).")
+    st.markdown(escape_md("Sources: " + "; ".join(refs)) if refs else "Sources: none (no reported values in this group).")

@@ -55,7 +55,7 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 21px;}
 .block-container {padding-top: 1rem; max-width: 100%;}
 .stMarkdown p, .stMarkdown li, [data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 21px; color: #000000;}
 [data-testid="stTable"] td, [data-testid="stTable"] th {border: 1px solid #333333 !important; vertical-align: top;}
-[data-testid="stCaptionContainer"] {color: #1a1a1a; font-size: 18px;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption {color: #111111 !important; font-size: 19px !important;}
 h1 {font-size: 2.1rem !important;}
 </style>
 """
@@ -122,7 +122,7 @@ NOTICES = {
 }
 
 
-def setup_page(title: str) -> PageState:
+def setup_page(title: str, presenter_bar: bool = False) -> PageState:
     """Page config, data, sidebar filters bound to the URL, and notices. Stops the page on bad data."""
     st.set_page_config(page_title=f"{title} · Evidence dashboard", page_icon=":material/balance:", layout="wide")
     nav.ensure_navigation()
@@ -158,12 +158,16 @@ def setup_page(title: str) -> PageState:
     sync_param("present", "1" if present else "0", "0")
     if present:
         st.html(PRESENTER_CSS)
-        st.button("Exit presenter mode", icon=":material/close_fullscreen:", on_click=_exit_presenter, key="exit_present")
+        if not presenter_bar:
+            exit_presenter_button()
     if not chosen:
         notes.append("No treatment was selected, so all five are shown.")
         chosen = list(ev.treatments["treatment_id"])
-    st.title(title)
-    st.session_state[_LINK_SLOT] = st.empty()
+    if present and presenter_bar:
+        st.session_state[_LINK_SLOT] = None  # the page draws its own compact bar
+    else:
+        st.title(title)
+        st.session_state[_LINK_SLOT] = st.empty()
     for note in notes:
         st.info(note, icon=":material/info:")
     return PageState(evidence=ev, condition=condition or ALL, treatment_ids=list(chosen), present=bool(present))
@@ -173,17 +177,24 @@ def _exit_presenter() -> None:
     st.session_state["present"] = False
 
 
+def exit_presenter_button(container=st) -> None:
+    container.button("Exit presenter mode", icon=":material/close_fullscreen:", on_click=_exit_presenter, key="exit_present")
+
+
+def copy_link_popover(container=st) -> None:
+    with container.popover("Copy link to this view", icon=":material/link:"):
+        st.caption("Use the copy icon at the right of the address:")
+        st.code(canonical_url(), language=None, wrap_lines=True)
+
+
 def copy_link() -> None:
     """A 'Copy link' control with the canonical URL of the current view (filled in at the end of
     the page run, so it includes everything the page put into the URL)."""
     slot = st.session_state.pop(_LINK_SLOT, None)
     if slot is None:
         return
-    url = canonical_url()
     with slot.container():
-        with st.popover("Copy link to this view", icon=":material/link:"):
-            st.caption("Use the copy icon at the right of the address:")
-            st.code(url, language=None, wrap_lines=True)
+        copy_link_popover()
 
 
 def footer(ev: Evidence | None) -> None:

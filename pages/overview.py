@@ -2,9 +2,9 @@
 import streamlit as st
 
 from evidash import render, views
-from evidash.state import NOTICES, footer, setup_page, sync_param, url_choice
+from evidash.state import NOTICES, copy_link_popover, exit_presenter_button, footer, setup_page, sync_param, url_choice
 
-state = setup_page("Overview: compare treatments")
+state = setup_page("Overview: compare treatments", presenter_bar=True)
 ev = state.evidence
 
 url_cell = st.query_params.get("cell")
@@ -16,15 +16,17 @@ if state.present:
     if url_choice("step", [str(i) for i in range(1, len(render.PRESENTER_STEPS) + 1)], "1"):
         st.info("The step in the link was not recognised, so the first card is shown.", icon=":material/info:")
     step = int(st.session_state["step"])
-    render.presenter_card(ev, state.condition, state.treatment_ids, step)
-    prev_col, next_col, _ = st.columns([1, 1, 4])
-    if prev_col.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=step == 1, key="prev_step"):
+    bar = st.columns([1.5, 1.3, 2.3, 2.8, 1.5], vertical_alignment="center")
+    if bar[0].button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=step == 1, key="prev_step"):
         st.session_state["step"] = str(step - 1)
         st.rerun()
-    if next_col.button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=step == len(render.PRESENTER_STEPS), key="next_step"):
+    if bar[1].button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=step == len(render.PRESENTER_STEPS), key="next_step"):
         st.session_state["step"] = str(step + 1)
         st.rerun()
     sync_param("step", str(step), "1")
+    exit_presenter_button(bar[2])
+    copy_link_popover(bar[3])
+    render.presenter_card(ev, state.condition, state.treatment_ids, step)
     footer(ev)
     st.stop()
 

@@ -173,7 +173,7 @@ def test_presenter_mode_steps_through_groups():
     assert not at.exception
     assert at.get("table"), "presenter card is a table"
     assert any("1 of 5 · Onset and durability · Treatment-resistant depression" in h.value for h in at.subheader)
-    assert any(c.value.replace("\\", "").startswith("Sources: [1]") for c in at.caption)
+    assert any(m.value.replace("\\", "").startswith("Sources: [1]") for m in at.markdown)
     at.button(key="next_step").click().run()
     assert any("2 of 5 · Administration setting" in h.value for h in at.subheader)
     assert at.query_params["step"] in ("2", ["2"])
