@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .load import LINE, data_dir_from_env, read_tables
+from .load import LINE, data_dir_from_env, data_version, read_tables
 from .problems import Problem, errors
 from .schema import SOURCE_TIER, STRONG_SOURCE_TYPES
 from .validate import validate_raw
@@ -28,10 +28,23 @@ class Evidence:
     effects: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     data_dir: Path | None = None
+    version: str = ""  # fingerprint of the data files; part of every cache key
 
     @property
     def ok(self) -> bool:
         return not errors(self.problems)
+
+    @property
+    def cell_lookup(self) -> dict[tuple, dict]:
+        """(treatment_id, condition_id or None, attribute_id) -> cell record; built once per Evidence."""
+        cached = self.__dict__.get("_cell_lookup")
+        if cached is None:
+            cached = {}
+            for record in self.cells.to_dict("records"):
+                cond = record["condition_id"] if isinstance(record["condition_id"], str) else None
+                cached.setdefault((record["treatment_id"], cond, record["attribute_id"]), record)
+            self.__dict__["_cell_lookup"] = cached
+        return cached
 
     @property
     def as_of(self) -> str:
@@ -97,6 +110,7 @@ def load_evidence(data_dir: Path | str | None = None) -> Evidence:
         effects=t["effects.csv"],
         problems=problems,
         data_dir=data_dir,
+        version=data_version(data_dir),
     )
 
 

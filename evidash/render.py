@@ -62,10 +62,16 @@ def _cell_key(kind: str, cell_id: str) -> str:
     return f"cell__{kind}__{cell_id.replace('.', '__')}"
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _matrix(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[str, ...]) -> views.Matrix:
+    """The matrix view model, built once per data version and filter combination (read-only)."""
+    return views.matrix(_ev, condition, list(treatment_ids))
+
+
 def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = "all") -> str | None:
     """Draw the comparison matrix as a grid of buttons (real, keyboard-reachable controls whose text
     wraps); returns the cell id of a button clicked in this run, else None."""
-    m = views.matrix(ev, condition, treatment_ids)
+    m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
     groups = views.GROUP_LABELS
     shown = m.display.index if group == "all" else m.display.index[m.display["Group"] == groups.get(group, group)]
     widths = [1.3] + [1.0] * len(m.treatment_columns)

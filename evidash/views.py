@@ -43,7 +43,7 @@ def _cells_for(ev: Evidence, attribute_id: str, condition: str, treatment_ids: l
     return c
 
 
-def badge(cell: pd.Series) -> str:
+def badge(cell) -> str:
     """Short source-strength badge text for a reported cell."""
     kind = cell.get("best_source_type")
     if not isinstance(kind, str):
@@ -51,7 +51,7 @@ def badge(cell: pd.Series) -> str:
     return SOURCE_TYPE_LABELS.get(kind, kind)
 
 
-def cell_text(cell: pd.Series | None) -> str:
+def cell_text(cell) -> str:
     if cell is None:
         return NOT_ENTERED_TEXT
     if cell["status"] == "no_evidence":
@@ -62,14 +62,14 @@ def cell_text(cell: pd.Series | None) -> str:
     return f"{cell['value']}  [{tag}]" if tag else str(cell["value"])
 
 
-def cell_kind(cell: pd.Series | None) -> str:
+def cell_kind(cell) -> str:
     """'tier1'..'tier4', 'no_evidence', 'not_applicable' or 'missing': drives the matrix styling."""
     if cell is None:
         return "missing"
     if cell["status"] != "reported":
         return str(cell["status"])
     tier = cell.get("best_tier")
-    return f"tier{int(tier)}" if pd.notna(tier) else "tier4"
+    return f"tier{int(tier)}" if tier is not None and pd.notna(tier) else "tier4"
 
 
 @dataclass
@@ -84,8 +84,7 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str]) -> Matrix:
     """The overview comparison: attributes (grouped) as rows, treatments as columns."""
     treatments = treatment_table(ev, treatment_ids)
     conditions = ev.conditions if condition == ALL else ev.conditions[ev.conditions["condition_id"] == condition]
-    index = ev.cells.set_index(["treatment_id", "condition_id", "attribute_id"], drop=False)
-    index = index[~index.index.duplicated()]
+    lookup = ev.cell_lookup
     rows, ids, kinds = [], [], []
     for attr in ev.attributes.itertuples(index=False):
         conds = list(conditions.itertuples(index=False)) if attr.per_condition else [None]
@@ -95,7 +94,7 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str]) -> Matrix:
             id_row, kind_row = {"Group": None, "Attribute": None}, {"Group": "label", "Attribute": "label"}
             for t in treatments.itertuples(index=False):
                 key = (t.treatment_id, None if cond is None else cond.condition_id, attr.attribute_id)
-                cell = index.loc[key] if key in index.index else None
+                cell = lookup.get(key)
                 row[t.short_name] = cell_text(cell)
                 id_row[t.short_name] = None if cell is None else cell["cell_id"]
                 kind_row[t.short_name] = cell_kind(cell)
