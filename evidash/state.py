@@ -21,6 +21,7 @@ from .views import ALL
 APP_TITLE = "Ketamine, CBT, ECT and TMS: a sourced comparison"
 DISCLAIMER = "Educational material, not medical advice. Talk to a qualified clinician about any treatment decision."
 MAX_PARAM_LENGTH = 200
+DEFAULT_MAX_TREATMENTS = 8  # larger data sets start with the first eight, so tables and charts stay legible
 
 
 @st.cache_resource(show_spinner="Loading and checking the evidence data…", max_entries=4)
@@ -144,7 +145,8 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
     tnames = dict(zip(ev.treatments["treatment_id"], ev.treatments["name"]))
     condition_ids = [ALL] + list(ev.conditions["condition_id"])
     treatment_ids = list(ev.treatments["treatment_id"])
-    bad = [url_choice("condition", condition_ids, ALL), url_choice("treatments", treatment_ids, treatment_ids, multi=True)]
+    default_treatments = treatment_ids[:DEFAULT_MAX_TREATMENTS]
+    bad = [url_choice("condition", condition_ids, ALL), url_choice("treatments", treatment_ids, default_treatments, multi=True)]
     notes = [NOTICES[b] for b in bad if b]
     if "present" not in st.session_state:
         st.session_state["present"] = _QUERY.get("present") == ["1"]
@@ -154,15 +156,15 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
         present = st.toggle("Presenter mode", key="present", persist_state="session",
                             help="Large type, no sidebar, one card per attribute group (also ?present=1).")
     sync_param("condition", condition, ALL)
-    sync_param("treatments", chosen, treatment_ids)
+    sync_param("treatments", chosen, default_treatments)
     sync_param("present", "1" if present else "0", "0")
     if present:
         st.html(PRESENTER_CSS)
         if not presenter_bar:
             exit_presenter_button()
     if not chosen:
-        notes.append("No treatment was selected, so all five are shown.")
-        chosen = list(ev.treatments["treatment_id"])
+        notes.append("No treatment was selected, so the default treatments are shown.")
+        chosen = default_treatments
     if present and presenter_bar:
         st.session_state[_LINK_SLOT] = None  # the page draws its own compact bar
     else:

@@ -84,9 +84,10 @@ def _text_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
     for column in frame.columns:
         if column == LINE or column == "url":
             continue
-        for index, value in frame[column].items():
-            if isinstance(value, str) and _MARKUP.search(value):
-                out.append(Problem(name, _line(frame, index), column, "text contains markup or a script scheme (HTML tags, javascript:, data:); write plain text"))
+        values = frame[column]
+        hits = values.map(lambda v: isinstance(v, str) and bool(_MARKUP.search(v)))
+        for index in values.index[hits.astype(bool)]:
+            out.append(Problem(name, _line(frame, index), column, "text contains markup or a script scheme (HTML tags, javascript:, data:); write plain text"))
     return out
 
 
@@ -137,6 +138,7 @@ def _cross_table(raw: RawTables) -> list[Problem]:
     conditions = set(f["conditions.csv"]["condition_id"].dropna())
     attrs = f["attributes.csv"].dropna(subset=["attribute_id"]).drop_duplicates("attribute_id").set_index("attribute_id", drop=False)
     sources = set(f["sources.csv"]["source_id"].dropna())
+    attr_records = {a["attribute_id"]: a for a in attrs.to_dict("records")}
     blocked = {h.lower() for h in f["blocked_hosts.csv"]["host"].dropna()}
     cells = f["cells.csv"]
     citations = f["citations.csv"]
@@ -145,7 +147,7 @@ def _cross_table(raw: RawTables) -> list[Problem]:
     readable = {name: name not in raw.unreadable for name in f}
 
     seen_keys: dict[tuple, int | None] = {}
-    for idx, cell in cells.iterrows():
+    for idx, cell in zip(cells.index, cells.to_dict("records")):
         row = _line(cells, idx)
         tid, cid, aid = cell["treatment_id"], cell["condition_id"], cell["attribute_id"]
         if tid is not None and readable["treatments.csv"] and tid not in treatments:
@@ -154,8 +156,8 @@ def _cross_table(raw: RawTables) -> list[Problem]:
             out.append(P("cells.csv", row, "condition_id", f"unknown condition '{cid}' (not in conditions.csv)"))
         attr = None
         if aid is not None:
-            if aid in attrs.index:
-                attr = attrs.loc[aid]
+            if aid in attr_records:
+                attr = attr_records[aid]
             elif readable["attributes.csv"]:
                 out.append(P("cells.csv", row, "attribute_id", f"unknown attribute '{aid}' (not in attributes.csv)"))
         key = (tid, cid, aid)
@@ -213,7 +215,7 @@ def _cross_table(raw: RawTables) -> list[Problem]:
 
     cell_ids = set(cells["cell_id"].dropna())
     seen_citations: dict[tuple, int | None] = {}
-    for idx, cit in citations.iterrows():
+    for idx, cit in zip(citations.index, citations.to_dict("records")):
         row = _line(citations, idx)
         if cit["cell_id"] is not None and readable["cells.csv"] and cit["cell_id"] not in cell_ids:
             out.append(P("citations.csv", row, "cell_id", f"unknown cell '{cit['cell_id']}' (not in cells.csv)"))
@@ -227,7 +229,7 @@ def _cross_table(raw: RawTables) -> list[Problem]:
 
     srcs = f["sources.csv"]
     cited_sources = set(citations["source_id"].dropna()) | set(f["effects.csv"]["source_id"].dropna())
-    for idx, src in srcs.iterrows():
+    for idx, src in zip(srcs.index, srcs.to_dict("records")):
         row = _line(srcs, idx)
         url, doi, pmid = src["url"], src["doi"], src["pmid"]
         if url is not None:
@@ -245,9 +247,9 @@ def _cross_table(raw: RawTables) -> list[Problem]:
     effects = f["effects.csv"]
     se_cells = {
         cid for cid, aid in zip(cells["cell_id"], cells["attribute_id"])
-        if aid in attrs.index and attrs.loc[aid, "group"] == "side_effects"
+        if aid in attr_records and attr_records[aid]["group"] == "side_effects"
     }
-    for idx, eff in effects.iterrows():
+    for idx, eff in zip(effects.index, effects.to_dict("records")):
         row = _line(effects, idx)
         if eff["cell_id"] is not None and readable["cells.csv"] and eff["cell_id"] not in se_cells:
             out.append(P("effects.csv", row, "cell_id", f"'{eff['cell_id']}' is not a side-effect cell in cells.csv"))
