@@ -80,10 +80,16 @@ class Matrix:
     treatment_columns: list[str]
 
 
+MAX_CONDITION_ROWS = 8
+
+
 def matrix(ev: Evidence, condition: str, treatment_ids: list[str]) -> Matrix:
-    """The overview comparison: attributes (grouped) as rows, treatments as columns."""
+    """The overview comparison: attributes (grouped) as rows, treatments as columns.
+
+    With all conditions, per-condition attributes get one row per condition (the first
+    ``MAX_CONDITION_ROWS`` conditions; pick a condition to see any other)."""
     treatments = treatment_table(ev, treatment_ids)
-    conditions = ev.conditions if condition == ALL else ev.conditions[ev.conditions["condition_id"] == condition]
+    conditions = ev.conditions.head(MAX_CONDITION_ROWS) if condition == ALL else ev.conditions[ev.conditions["condition_id"] == condition]
     lookup = ev.cell_lookup
     rows, ids, kinds = [], [], []
     for attr in ev.attributes.itertuples(index=False):

@@ -40,6 +40,9 @@ group = st.segmented_control(
 sync_param("group", group, "all")
 with st.expander("How to read a cell", expanded=False):
     st.markdown(render.LEGEND)
+if state.condition == views.ALL and len(ev.conditions) > views.MAX_CONDITION_ROWS:
+    st.caption(f"With all conditions, rows that differ by condition show the first {views.MAX_CONDITION_ROWS} of "
+               f"{len(ev.conditions)} conditions; pick a condition in the sidebar for any other.")
 clicked = render.matrix(ev, state.condition, state.treatment_ids, group or "all")
 selected = clicked or url_cell
 if selected:
