@@ -38,6 +38,7 @@ LEGEND = (
 CSS = """
 <style>
 .block-container {padding-top: 2.2rem; padding-left: 2rem; padding-right: 2rem;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4a4a55 !important; opacity: 1 !important;}
 [class*="st-key-cell__"] button {min-height: 3.2rem; text-align: left; justify-content: flex-start; line-height: 1.25;}
 [class*="st-key-cell__"] button p {font-size: 0.92rem;}
 """ + "".join(

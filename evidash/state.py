@@ -54,7 +54,8 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 21px;}
 [data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
 [data-testid="stAppViewContainer"] {background: #ffffff; color: #000000;}
 .block-container {padding-top: 1rem; max-width: 100%;}
-.stMarkdown p, .stMarkdown li, [data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 21px; color: #000000;}
+.stMarkdown p, .stMarkdown li, [data-testid="stTable"] td, [data-testid="stTable"] th,
+[data-testid="stWidgetLabel"] p {font-size: 21px !important; color: #000000;}
 [data-testid="stTable"] td, [data-testid="stTable"] th {border: 1px solid #333333 !important; vertical-align: top;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption {color: #111111 !important; font-size: 19px !important;}
 h1 {font-size: 2.1rem !important;}
@@ -94,13 +95,25 @@ def sync_param(key: str, value, default) -> None:
             del st.query_params[key]
 
 
-def url_choice(key: str, allowed: list[str], default, multi: bool = False):
-    """Seed a widget's session value from the URL on the session's first run.
+FILTERS = "_filters"  # our own copy of the sidebar filters, kept across page switches
 
-    Returns a notice when the URL held a value that is not allowed (the default is used instead).
-    Widgets keep their value across page switches with ``persist_state="session"``; ``sync_param``
-    puts it back into the URL on every page, so every view stays shareable.
+
+def remember(key: str) -> None:
+    """on_change callback: keep the user's new filter value."""
+    st.session_state.setdefault(FILTERS, {})[key] = st.session_state[key]
+
+
+def url_choice(key: str, allowed: list[str], default, multi: bool = False, keep: bool = False):
+    """Seed a widget's value: from our kept copy (``keep``, so page switches never reset filters),
+    else from the URL on the first run, else the default.
+
+    Returns the key when the URL held a value that is not allowed (the default is used instead).
+    ``sync_param`` then puts the value back into the URL on every page, so every view stays shareable.
     """
+    kept = st.session_state.get(FILTERS, {})
+    if keep and key in kept:
+        st.session_state[key] = kept[key]
+        return None
     if key in st.session_state:
         return None
     raw = _QUERY.get(key, [])
@@ -112,6 +125,8 @@ def url_choice(key: str, allowed: list[str], default, multi: bool = False):
         st.session_state[key] = list(dict.fromkeys(ok)) or list(default)
     else:
         st.session_state[key] = ok[0] if ok and len(raw) == 1 else default
+    if keep:
+        st.session_state.setdefault(FILTERS, {})[key] = st.session_state[key]
     return notice
 
 
@@ -146,14 +161,17 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
     condition_ids = [ALL] + list(ev.conditions["condition_id"])
     treatment_ids = list(ev.treatments["treatment_id"])
     default_treatments = treatment_ids[:DEFAULT_MAX_TREATMENTS]
-    bad = [url_choice("condition", condition_ids, ALL), url_choice("treatments", treatment_ids, default_treatments, multi=True)]
+    bad = [url_choice("condition", condition_ids, ALL, keep=True),
+           url_choice("treatments", treatment_ids, default_treatments, multi=True, keep=True)]
     notes = [NOTICES[b] for b in bad if b]
-    if "present" not in st.session_state:
-        st.session_state["present"] = _QUERY.get("present") == ["1"]
+    kept = st.session_state.setdefault(FILTERS, {})
+    st.session_state["present"] = kept.setdefault("present", _QUERY.get("present") == ["1"])
     with st.sidebar:
-        condition = st.selectbox("Condition", condition_ids, format_func=lambda c: names.get(c, c), key="condition", persist_state="session")
-        chosen = st.multiselect("Treatments shown", treatment_ids, format_func=lambda t: tnames.get(t, t), key="treatments", persist_state="session")
-        present = st.toggle("Presenter mode", key="present", persist_state="session",
+        condition = st.selectbox("Condition", condition_ids, format_func=lambda c: names.get(c, c), key="condition",
+                                 on_change=remember, args=("condition",))
+        chosen = st.multiselect("Treatments shown", treatment_ids, format_func=lambda t: tnames.get(t, t), key="treatments",
+                                on_change=remember, args=("treatments",))
+        present = st.toggle("Presenter mode", key="present", on_change=remember, args=("present",),
                             help="Large type, no sidebar, one card per attribute group (also ?present=1).")
     sync_param("condition", condition, ALL)
     sync_param("treatments", chosen, default_treatments)
@@ -176,7 +194,7 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
 
 
 def _exit_presenter() -> None:
-    st.session_state["present"] = False
+    st.session_state.setdefault(FILTERS, {})["present"] = False
 
 
 def exit_presenter_button(container=st) -> None:
