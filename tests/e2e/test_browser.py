@@ -42,7 +42,7 @@ def settle(page, timeout: int = 45_000) -> None:
         """() => {
             const status = document.querySelector('[data-testid="stStatusWidget"]');
             const running = status && /running|connecting/i.test(status.innerText || '');
-            return !running && !document.querySelector('[data-stale="true"]');
+            return !running && !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
         }""",
         timeout=timeout,
     )
