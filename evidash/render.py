@@ -183,10 +183,11 @@ def source_line(table: pd.DataFrame, limit: int = 5) -> str:
     return "; ".join(short) + more
 
 
-def chart_block(ev: Evidence, present: bool, fig, summary: str, table: pd.DataFrame, filename: str) -> None:
+def chart_block(ev: Evidence, present: bool, view) -> None:
     """A chart (with its sources, as-of date and link drawn in), a one-sentence text summary, the
     plotted cells with sources, and downloads: CSV of exactly those cells, PNG and SVG of the chart."""
-    fig = with_provenance(fig, source_line(table), ev.as_of, canonical_url())
+    summary, table, filename = view.summary, view.table, view.filename
+    fig = with_provenance(view.fig, source_line(table), ev.as_of, canonical_url())
     if present:
         fig = charts_presenter(fig)
     st.plotly_chart(fig, config=export_config(filename), width="stretch")

@@ -1,0 +1,84 @@
+"""What each chart page shows (figure, one-sentence summary, table of plotted cells), built once per
+data version and filter combination: reruns that do not change the inputs reuse the cached result.
+
+``st.cache_data`` returns a fresh copy each time, so pages may add the provenance line or presenter
+styling to the figure without touching the cached one. ``_ev`` is not hashed: ``version`` stands for it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import charts, views
+from .data import Evidence
+
+
+@dataclass
+class ChartView:
+    fig: go.Figure
+    summary: str
+    table: pd.DataFrame
+    filename: str
+    extra: pd.DataFrame | None = None
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def onset(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[str, ...]) -> ChartView:
+    ev, tids = _ev, list(treatment_ids)
+    label = views.condition_label(ev, condition)
+    data = views.onset(ev, condition, tids)
+    plotted = data.dropna(subset=["value_min", "value_max"])
+    fig = charts.range_chart(plotted, "value_min", "value_max", views.colour_map(ev), f"Time to first response · {label}",
+                             "Time after the first session (log scale)", log_days=True)
+    fastest = plotted.sort_values("value_min").iloc[0] if len(plotted) else None
+    summary = (f"For {label.lower()}, {len(plotted)} of {len(data)} treatment cells report a time to first response; "
+               + (f"the earliest reported is {fastest['Label']} ({fastest['value']})." if fastest is not None else "none are numeric.")
+               + " Ranges come from different trials and populations, so compare them with care.")
+    durability = views.table_for(views.durability(ev, condition, tids))[["Treatment", "Condition", "Value", "Backing", "Sources", "Cell id"]]
+    return ChartView(fig, summary, views.table_for(data), f"onset-{condition}", durability)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def setting(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartView:
+    ev, tids = _ev, list(treatment_ids)
+    nums = views.setting_numbers(ev, tids)
+    nums["value"] = [f"{r.course_sessions_text}; {r.visit_minutes_text} per visit" for r in nums.itertuples()]
+    nums["Label"] = nums["Treatment"]
+    nums["Sources"] = "Derived: sessions per course × time in clinic per visit (see table for each source)"
+    nums["Backing"] = "Derived from the cells below"
+    fig = charts.range_chart(nums, "hours_min", "hours_max", views.colour_map(ev),
+                             "Total hours in clinic for a typical initial course (derived)",
+                             "Hours (sessions per course × time in clinic per visit, incl. required monitoring)")
+    known = nums.dropna(subset=["hours_min"])
+    summary = (f"{len(known)} of {len(nums)} treatments have both a course length and a time per visit, so a total time "
+               "in clinic can be derived; the others lack one of the two numbers.")
+    table = views.table_for(views.attribute_table(ev, views.SETTING_NUMERIC, tids))
+    text = views.wide(views.attribute_table(ev, views.SETTING_TEXT, tids), views.treatment_table(ev, tids))
+    return ChartView(fig, summary, table, "setting-time", text)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cost(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartView:
+    ev, tids = _ev, list(treatment_ids)
+    prices = views.costs(ev, tids)
+    fig = charts.cost_chart(prices, views.colour_map(ev), "Reported prices (each bar: its own currency, year and place)")
+    bases = "; ".join(sorted(set(prices["Price basis"]))) if len(prices) else "none"
+    summary = (f"{len(prices)} reported prices from these bases: {bases}. Amounts are shown as reported, "
+               "not converted between currencies or adjusted for inflation.")
+    access = views.wide(views.attribute_table(ev, views.ACCESS_ATTRIBUTES, tids), views.treatment_table(ev, tids))
+    return ChartView(fig, summary, views.table_for(prices, ["Price basis"]), "cost", access)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def side_effects(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartView:
+    ev, tids = _ev, list(treatment_ids)
+    grid = views.side_effect_grid(ev, tids)
+    fig = charts.heatmap(grid, "Side-effect categories: highest reported frequency band")
+    very = grid[grid["band"] == "very_common"]
+    summary = (f"The heatmap shows {grid['attribute_id'].nunique()} side-effect categories for {grid['treatment_id'].nunique()} "
+               f"treatments; {len(very)} combinations are reported as very common (10% of patients or more). "
+               "Bands come from different studies.")
+    return ChartView(fig, summary, views.table_for(grid, ["Band"]), "side-effects", grid[["attribute_id", "cell_id"]])
