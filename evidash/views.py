@@ -7,7 +7,7 @@ import pandas as pd
 
 from .cite import format_reference, source_link
 from .data import Evidence
-from .schema import BAND_LABELS, CATEGORY_LABELS, GROUP_LABELS, GROUPS, SOURCE_TYPE_LABELS, TIER_LABELS
+from .schema import BAND_LABELS, GROUP_LABELS, SOURCE_TYPE_LABELS, TIER_LABELS
 
 ALL = "all"
 NO_EVIDENCE_TEXT = "No evidence found"
@@ -310,14 +310,6 @@ def effects_for_cells(ev: Evidence, cell_ids: list[str]) -> pd.DataFrame:
     return e.reset_index(drop=True)
 
 
-def evidence_categories(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
-    """Evidence-status category per treatment and condition (for the overview legend and presenter)."""
-    c = ev.cells[(ev.cells["attribute_id"] == "evidence_status") & ev.cells["treatment_id"].isin(treatment_ids)]
-    out = _with_names(ev, c)
-    out["Category"] = out["category"].map(CATEGORY_LABELS).fillna(out["status"].map({"no_evidence": NO_EVIDENCE_TEXT}))
-    return out
-
-
 def sources_table(ev: Evidence) -> pd.DataFrame:
     """Every source with its reference, type, safe link and the cells that cite it."""
     cit = ev.citations
@@ -346,5 +338,3 @@ def group_cells(ev: Evidence, group: str, condition: str, treatment_ids: list[st
     attrs = ev.attributes[ev.attributes["group"] == group]
     return attribute_table(ev, list(attrs["attribute_id"]), treatment_ids, condition)
 
-
-__all__ = [name for name in dir() if not name.startswith("_")] + ["GROUPS", "CATEGORY_LABELS"]
