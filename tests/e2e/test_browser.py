@@ -178,3 +178,16 @@ def test_presenter_mode_steps_with_arrow_keys(app_page, app_url):
     assert "step=2" in app_page.url
     footer = app_page.get_by_text(re.compile(r"^Sources: \[1\]")).first
     assert footer.is_visible()
+
+
+def test_chart_exports_carry_title_sources_date_and_link(ev):
+    from evidash import charts
+
+    view = views.onset(ev, "trd", list(ev.treatments["treatment_id"]))
+    plotted = view.dropna(subset=["value_min", "value_max"])
+    fig = charts.range_chart(plotted, "value_min", "value_max", views.colour_map(ev), "Time to first response · TRD", "days", log_days=True)
+    fig = charts.with_provenance(fig, "Murrough 2013 [Observational]", ev.as_of, "http://127.0.0.1/onset?condition=trd")
+    svg = charts.to_image(fig, "svg").decode("utf-8")
+    for text in ("Time to first response · TRD", "Murrough 2013", f"Data as of {ev.as_of}", "onset?condition=trd"):
+        assert text.replace("&", "&amp;") in svg or text in svg, text
+    assert charts.to_image(fig, "png")[:8] == b"\x89PNG\r\n\x1a\n"
