@@ -45,6 +45,7 @@ HEALTH_TIMEOUT_S = 60
 LOAD_TIMEOUT_MS = int(os.environ.get("BENCH_LOAD_TIMEOUT_MS", "120000"))  # 100x first visit validates ~10k cells and draws a huge chart
 STEP_TIMEOUT_MS = 60_000
 N_SESSIONS = 10
+SESSIONS_BUDGET_S = float(os.environ.get("BENCH_SESSIONS_BUDGET_S", "150"))
 
 CHART_DRAWN_JS = """() => {
   const el = document.querySelector('.js-plotly-plot .main-svg');
@@ -235,16 +236,24 @@ def measure(browser, server: Server, path: str, option_text: str, runs: int) -> 
             p.goto(url, wait_until="commit", timeout=STEP_TIMEOUT_MS)
             pages.append(p)
         t0 = time.perf_counter()
+        budget = t0 + SESSIONS_BUDGET_S
         for i, p in enumerate(pages):
+            left_ms = int((budget - time.perf_counter()) * 1000)
+            if left_ms <= 0:
+                out["ten_sessions_timeout"] = True
+                break
             try:
                 # Headless Chromium does not paint pages that are not in front, and plotly draws on
                 # animation frames: bring each page to front in turn (the server work already ran).
                 p.bring_to_front()
-                p.wait_for_function(CHART_DRAWN_JS, polling="raf", timeout=LOAD_TIMEOUT_MS)
+                p.wait_for_function(CHART_DRAWN_JS, polling="raf", timeout=left_ms)
             except PWError:
                 dump_page(p, f"session-{i}")
-                raise
-        out["ten_sessions_ready_s"] = round(time.perf_counter() - t0, 3)
+                out["ten_sessions_timeout"] = True
+                print(f"  [{server.label}] 10 sessions not all drawn within {SESSIONS_BUDGET_S} s; RSS still measured", flush=True)
+                break
+        if not out.get("ten_sessions_timeout"):
+            out["ten_sessions_ready_s"] = round(time.perf_counter() - t0, 3)
         time.sleep(2.0)
         out["rss_10_sessions_mb"] = round(server.rss_mb(), 1)
     finally:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -31,19 +30,6 @@ def _wrap(text: str, width: int = 60) -> str:
     return "<br>".join(lines[:6])
 
 
-def _range_long(df: pd.DataFrame, lo: str, hi: str, label: str) -> pd.DataFrame:
-    """Two rows (start, end) per plotted item so px.line draws a range segment with end markers."""
-    rows = []
-    for _, r in df.iterrows():
-        for end in (lo, hi):
-            rows.append({
-                "Label": r[label], "Treatment": r["Treatment"], "x": r[end],
-                "Value": _wrap(r.get("value", "")), "Sources": _wrap(r.get("Sources", "")),
-                "Backing": r.get("Backing", ""),
-            })
-    return pd.DataFrame(rows, columns=["Label", "Treatment", "x", "Value", "Sources", "Backing"])
-
-
 def _empty(title: str, message: str) -> go.Figure:
     fig = go.Figure()
     fig.update_layout(template=TEMPLATE, title=title, height=260, xaxis_visible=False, yaxis_visible=False)
@@ -51,23 +37,39 @@ def _empty(title: str, message: str) -> go.Figure:
     return fig
 
 
+def _range_traces(fig: go.Figure, data: pd.DataFrame, lo: str, hi: str, label: str, colours: dict[str, str],
+                  row=None, col=None) -> None:
+    """One trace per treatment (segments separated by gaps), so a chart with hundreds of rows stays light."""
+    for treatment, rows in data.groupby("Treatment", sort=False):
+        xs, ys, hover = [], [], []
+        for r in rows.to_dict("records"):
+            text = (f"<b>{r[label]}</b><br>{_wrap(r.get('value', ''))}<br>Backing: {r.get('Backing', '')}"
+                    f"<br>Sources: {_wrap(r.get('Sources', ''))}")
+            xs += [r[lo], r[hi], None]
+            ys += [r[label], r[label], None]
+            hover += [text, text, None]
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines+markers", name=str(treatment), legendgroup=str(treatment),
+            showlegend=not any(t.name == str(treatment) for t in fig.data),
+            line=dict(width=12, color=colours.get(treatment, "#555555")),
+            marker=dict(size=16, color=colours.get(treatment, "#555555"), line=dict(width=1, color="#1a1a1a")),
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", connectgaps=False,
+        ), row=row, col=col)
+
+
 def range_chart(df: pd.DataFrame, lo: str, hi: str, colours: dict[str, str], title: str, x_title: str,
                 log_days: bool = False, label: str = "Label") -> go.Figure:
     data = df.dropna(subset=[lo, hi])
     if not len(data):
         return _empty(title, "No numeric values reported for this selection")
-    long = _range_long(data, lo, hi, label)
     order = list(dict.fromkeys(data[label]))
-    fig = px.line(
-        long, x="x", y="Label", color="Treatment", line_group="Label", markers=True,
-        color_discrete_map=colours, template=TEMPLATE, title=title, log_x=log_days,
-        category_orders={"Label": order}, hover_data={"Value": True, "Backing": True, "Sources": True, "x": False, "Label": False},
-    )
-    fig.update_traces(line=dict(width=12), marker=dict(size=16, line=dict(width=1, color="#1a1a1a")))
-    fig.update_layout(height=max(280, 110 + 48 * len(order)), xaxis_title=x_title, yaxis_title=None, hovermode="closest",
-                      legend_title_text="", margin=dict(t=90))
+    fig = go.Figure()
+    _range_traces(fig, data, lo, hi, label, colours)
+    fig.update_layout(template=TEMPLATE, title=title, height=max(280, 110 + 48 * len(order)), xaxis_title=x_title,
+                      yaxis_title=None, hovermode="closest", legend_title_text="", margin=dict(t=90))
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
     if log_days:
-        fig.update_xaxes(tickvals=DAY_TICKS, ticktext=DAY_TICK_TEXT, range=[-2.0, 2.7], showgrid=True, gridcolor="#dddddd")
+        fig.update_xaxes(type="log", tickvals=DAY_TICKS, ticktext=DAY_TICK_TEXT, range=[-2.0, 2.7], showgrid=True, gridcolor="#dddddd")
     else:
         fig.update_xaxes(showgrid=True, gridcolor="#dddddd", rangemode="tozero")
     return fig
@@ -75,22 +77,23 @@ def range_chart(df: pd.DataFrame, lo: str, hi: str, colours: dict[str, str], tit
 
 def cost_chart(df: pd.DataFrame, colours: dict[str, str], title: str) -> go.Figure:
     """Price ranges, one panel per currency so amounts in different currencies never share an axis."""
+    from plotly.subplots import make_subplots
+
     data = df.dropna(subset=["value_min", "value_max"])
     if not len(data):
         return _empty(title, "No prices reported for this selection")
     data = data.assign(LabelFull=data["Label"] + " · " + data["Attribute"])
-    long = _range_long(data, "value_min", "value_max", "LabelFull")
-    long["Currency"] = list(data["currency"].repeat(2))
-    order = list(dict.fromkeys(data["LabelFull"]))
-    fig = px.line(
-        long, x="x", y="Label", color="Treatment", line_group="Label", markers=True, facet_col="Currency",
-        color_discrete_map=colours, template=TEMPLATE, title=title, category_orders={"Label": order},
-        hover_data={"Value": True, "Backing": True, "Sources": True, "x": False, "Label": False},
-    )
-    fig.update_traces(line=dict(width=12), marker=dict(size=16, line=dict(width=1, color="#1a1a1a")))
-    fig.update_xaxes(matches=None, showgrid=True, gridcolor="#dddddd", title_text="Amount (currency of the panel)", rangemode="tozero")
-    fig.for_each_annotation(lambda a: a.update(text=a.text.replace("Currency=", "Prices in ")))
-    fig.update_layout(height=max(320, 130 + 48 * len(order)), yaxis_title=None, legend_title_text="", margin=dict(t=100))
+    currencies = list(dict.fromkeys(data["currency"]))
+    fig = make_subplots(rows=1, cols=len(currencies), subplot_titles=[f"Prices in {c}" for c in currencies],
+                        horizontal_spacing=0.25 if len(currencies) > 1 else 0.1)
+    for i, currency in enumerate(currencies, start=1):
+        part = data[data["currency"] == currency]
+        _range_traces(fig, part, "value_min", "value_max", "LabelFull", colours, row=1, col=i)
+        fig.update_yaxes(categoryorder="array", categoryarray=list(dict.fromkeys(part["LabelFull"]))[::-1], row=1, col=i)
+        fig.update_xaxes(showgrid=True, gridcolor="#dddddd", title_text=f"Amount ({currency})", rangemode="tozero", row=1, col=i)
+    rows = data["LabelFull"].nunique()
+    fig.update_layout(template=TEMPLATE, title=title, height=max(320, 130 + 48 * rows), legend_title_text="",
+                      margin=dict(t=100))
     return fig
 
 
@@ -127,7 +130,7 @@ def export_config(filename: str) -> dict:
 def with_provenance(fig: go.Figure, source_line: str, as_of: str, link: str) -> go.Figure:
     """Draw the source line, the data's as-of date and the page link into the figure itself, so that
     every export (modebar PNG, PNG/SVG downloads) carries them."""
-    text = _wrap(f"Sources: {source_line}", 150) + f"<br>Data as of {as_of} · {link}"
+    text = _wrap(f"Sources: {source_line}", 95) + f"<br>Data as of {as_of} · {link}"
     lines = text.count("<br>") + 1
     has_axis_title = bool(fig.layout.xaxis.title.text)
     gap = 78 if has_axis_title else 48  # below tick labels and the axis title

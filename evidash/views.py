@@ -193,7 +193,10 @@ def _with_names(ev: Evidence, cells: pd.DataFrame) -> pd.DataFrame:
 
 def onset(ev: Evidence, condition: str, treatment_ids: list[str]) -> pd.DataFrame:
     """Time to first response per treatment (and condition when 'all'), numeric ranges in days."""
-    cells = _with_names(ev, _cells_for(ev, "onset", condition, treatment_ids))
+    cells = _cells_for(ev, "onset", condition, treatment_ids)
+    if condition == ALL:  # as on the overview: the first MAX_CONDITION_ROWS conditions; pick one for any other
+        cells = cells[cells["condition_id"].isin(ev.conditions["condition_id"].head(MAX_CONDITION_ROWS))]
+    cells = _with_names(ev, cells)
     cells["Label"] = cells["Treatment"] if condition != ALL else cells["Treatment"] + " — " + cells["Condition"]
     cells = cells.sort_values(["treatment_id", "condition_id"], key=lambda s: s.map(_order(ev, s.name)))
     return cells.reset_index(drop=True)
