@@ -175,11 +175,6 @@ def required_columns(model: type[pa.DataFrameModel]) -> list[str]:
     return [name for name, col in schema.columns.items() if col.required]
 
 
-def numeric_columns(model: type[pa.DataFrameModel]) -> list[str]:
-    schema = model.to_schema()
-    return [name for name, col in schema.columns.items() if str(col.dtype) in ("float64", "int64")]
-
-
 def band_for_percent(percent: float) -> str:
     """CIOMS frequency band for a per-patient frequency given in percent."""
     if percent >= 10:

@@ -111,15 +111,6 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str]) -> Matrix:
     return Matrix(pd.DataFrame(rows, columns=cols), pd.DataFrame(ids, columns=cols), pd.DataFrame(kinds, columns=cols), list(treatments["short_name"]))
 
 
-def locate_cell(m: Matrix, cell_id: str) -> tuple[int, str] | None:
-    """(row, column) of a cell id in a matrix, for restoring a selection from the URL."""
-    for column in m.treatment_columns:
-        hits = m.cell_ids.index[m.cell_ids[column] == cell_id]
-        if len(hits):
-            return int(hits[0]), column
-    return None
-
-
 def cell_citations(ev: Evidence, cell_id: str) -> pd.DataFrame:
     """Citations of one cell with their formatted reference, type and safe link."""
     cit = ev.citations[ev.citations["cell_id"] == cell_id]
