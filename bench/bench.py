@@ -1,6 +1,6 @@
 """Benchmark the dashboard against the bare floor page in headless Chromium.
 
-    /work/venv/bin/python bench/bench.py [--runs 5] [--scale] [--factor 100]
+    .venv/bin/python bench/bench.py [--runs 5] [--scale] [--factor 100] [--no-sessions]
 
 Starts Streamlit servers on free loopback ports (dashboard on the real data; the dashboard on a
 freshly generated FACTORx data folder in a temp dir with --scale; bench/floor_app.py), waits for
@@ -8,7 +8,8 @@ freshly generated FACTORx data folder in a temp dir with --scale; bench/floor_ap
 measures medians over --runs fresh browser contexts:
 
   cold load     navigation start -> first `.js-plotly-plot .main-svg` visible (dashboard: /onset)
-  filter change pointerdown on the new option in the Condition selectbox -> a `.gtitle` shows its name
+  filter change once the page has settled (run finished, nothing stale, +0.5 s): pointerdown on the new
+                option in the Condition selectbox -> a `.gtitle` shows its name
   RSS           server process + children: idle after startup, after the warm-up visit, and with
                 10 open pages holding sessions
 
@@ -62,6 +63,12 @@ TITLE_SHOWN_JS = """(name) => {
   }
   return false;
 }"""
+IDLE_JS = """() => {
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  const running = status && /running|connecting/i.test(status.innerText || '');
+  return !running && !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
+}"""
+SETTLE_MS = 500  # after the run has finished, as a user would look at the page before clicking
 ARM_POINTERDOWN_JS = """() => {
   window.__t0 = null;
   document.addEventListener('pointerdown', () => { if (window.__t0 == null) window.__t0 = performance.now(); },
@@ -170,8 +177,16 @@ def dump_page(page, what: str) -> None:
         print(f"could not save page state: {exc}", file=sys.stderr)
 
 
+def settle(page) -> None:
+    """Wait until the script run has finished and nothing is stale, then SETTLE_MS more (same for every app)."""
+    page.wait_for_function(IDLE_JS, polling=100, timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_timeout(SETTLE_MS)
+
+
 def filter_change(page, option_text: str) -> float:
-    """Seconds from pointerdown on the option to a chart title showing ``option_text``."""
+    """Seconds from pointerdown on the option to a chart title showing ``option_text`` (after the
+    page has settled, so the click does not compete with the tail of the page load)."""
+    settle(page)
     box = page.locator('[data-testid="stSelectbox"]').first
     box.click(timeout=STEP_TIMEOUT_MS)
     option = page.get_by_role("option", name=option_text, exact=True)
@@ -189,7 +204,7 @@ def filter_change(page, option_text: str) -> float:
     return value / 1000.0
 
 
-def measure(browser, server: Server, path: str, option_text: str, runs: int) -> dict:
+def measure(browser, server: Server, path: str, option_text: str, runs: int, sessions: bool = True) -> dict:
     url = server.url + path
     out: dict = {"url": url, "option": option_text}
     server.check_alive()
@@ -225,6 +240,8 @@ def measure(browser, server: Server, path: str, option_text: str, runs: int) -> 
     out["filter_change_s"] = round(statistics.median(filt), 3)
     out["cold_load_all"] = [round(x, 3) for x in cold]
     out["filter_change_all"] = [round(x, 3) for x in filt]
+    if not sessions:
+        return out
     # 10 pages, each in its own context (so each is a foreground page) and its own Streamlit session.
     contexts = []
     try:
@@ -297,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--scale", action="store_true", help="also benchmark the dashboard on a generated 100x data set")
     ap.add_argument("--factor", type=float, default=100.0)
+    ap.add_argument("--no-sessions", action="store_true", help="skip the 10-session load and RSS step (quicker)")
     args = ap.parse_args(argv)
     if not 1 <= args.runs <= 50:
         ap.error("--runs must be 1..50")
@@ -335,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
                     path, option = targets[s.label]
                     print(f"measuring {s.label} ({s.url}{path}, option '{option}')", flush=True)
                     try:
-                        results[s.label] = measure(browser, s, path, option, args.runs)
+                        results[s.label] = measure(browser, s, path, option, args.runs, sessions=not args.no_sessions)
                     except (PWError, RuntimeError) as exc:
                         print(f"\nFAILED while measuring {s.label}: {exc}\n--- server output ({s.label}) ---\n{s.output()}",
                               file=sys.stderr)

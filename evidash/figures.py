@@ -1,8 +1,10 @@
 """What each chart page shows (figure, one-sentence summary, table of plotted cells), built once per
 data version and filter combination: reruns that do not change the inputs reuse the cached result.
 
-``st.cache_data`` returns a fresh copy each time, so pages may add the provenance line or presenter
-styling to the figure without touching the cached one. ``_ev`` is not hashed: ``version`` stands for it.
+The views are cached with ``st.cache_resource``: every session gets the same object, with no copy or
+unpickling per rerun, so nothing may modify a returned view. ``framed`` builds the figure as shown
+(provenance drawn in, presenter styling) from its own copy, cached per view, link and mode.
+``_ev`` and ``_view`` are not hashed: ``version`` and ``view.key`` stand for them.
 """
 from __future__ import annotations
 
@@ -23,9 +25,10 @@ class ChartView:
     table: pd.DataFrame
     filename: str
     extra: pd.DataFrame | None = None
+    key: tuple = ()  # (chart, data version, filters…): identifies the view for caches
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=512, show_spinner=False)
 def onset(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[str, ...]) -> ChartView:
     ev, tids = _ev, list(treatment_ids)
     label = views.condition_label(ev, condition)
@@ -38,10 +41,11 @@ def onset(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[str,
                + (f"the earliest reported is {fastest['Label']} ({fastest['value']})." if fastest is not None else "none are numeric.")
                + " Ranges come from different trials and populations, so compare them with care.")
     durability = views.table_for(views.durability(ev, condition, tids))[["Treatment", "Condition", "Value", "Backing", "Sources", "Cell id"]]
-    return ChartView(fig, summary, views.table_for(data), f"onset-{condition}", durability)
+    return ChartView(fig, summary, views.table_for(data), f"onset-{condition}", durability,
+                     ("onset", version, condition, treatment_ids))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=512, show_spinner=False)
 def setting(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartView:
     ev, tids = _ev, list(treatment_ids)
     nums = views.setting_numbers(ev, tids)
@@ -57,10 +61,10 @@ def setting(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> Char
                "in clinic can be derived; the others lack one of the two numbers.")
     table = views.table_for(views.attribute_table(ev, views.SETTING_NUMERIC, tids))
     text = views.wide(views.attribute_table(ev, views.SETTING_TEXT, tids), views.treatment_table(ev, tids))
-    return ChartView(fig, summary, table, "setting-time", text)
+    return ChartView(fig, summary, table, "setting-time", text, ("setting", version, treatment_ids))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=512, show_spinner=False)
 def cost(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartView:
     ev, tids = _ev, list(treatment_ids)
     prices = views.costs(ev, tids)
@@ -69,10 +73,10 @@ def cost(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartVi
     summary = (f"{len(prices)} reported prices from these bases: {bases}. Amounts are shown as reported, "
                "not converted between currencies or adjusted for inflation.")
     access = views.wide(views.attribute_table(ev, views.ACCESS_ATTRIBUTES, tids), views.treatment_table(ev, tids))
-    return ChartView(fig, summary, views.table_for(prices, ["Price basis"]), "cost", access)
+    return ChartView(fig, summary, views.table_for(prices, ["Price basis"]), "cost", access, ("cost", version, treatment_ids))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=512, show_spinner=False)
 def side_effects(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartView:
     ev, tids = _ev, list(treatment_ids)
     grid = views.side_effect_grid(ev, tids)
@@ -81,4 +85,13 @@ def side_effects(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) ->
     summary = (f"The heatmap shows {grid['attribute_id'].nunique()} side-effect categories for {grid['treatment_id'].nunique()} "
                f"treatments; {len(very)} combinations are reported as very common (10% of patients or more). "
                "Bands come from different studies.")
-    return ChartView(fig, summary, views.table_for(grid, ["Band"]), "side-effects", grid[["attribute_id", "cell_id"]])
+    return ChartView(fig, summary, views.table_for(grid, ["Band"]), "side-effects", grid[["attribute_id", "cell_id"]],
+                     ("side_effects", version, treatment_ids))
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def framed(_view: ChartView, key: tuple, source_line: str, as_of: str, link: str, present: bool) -> go.Figure:
+    """The figure as shown: a copy of the view's figure with the sources, as-of date and link drawn in
+    (and presenter styling). Shared read-only, like the views."""
+    fig = charts.with_provenance(go.Figure(_view.fig), source_line, as_of, link)
+    return charts.presenter(fig) if present else fig

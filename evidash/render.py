@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from . import views
-from .charts import export_config, to_image, with_provenance
-from .charts import presenter as charts_presenter
+from .charts import export_config, to_image
+from .figures import framed
 from .links import canonical_url
 from .cite import escape_md
 from .data import Evidence
@@ -169,6 +169,19 @@ def effects_table(effects: pd.DataFrame) -> None:
     })
 
 
+def lazy_table(label: str, table: pd.DataFrame, key: str, csv_name: str | None = None, **dataframe_args) -> None:
+    """A table in an expander that is drawn only while the expander is open (opening it reruns the
+    page), so filter changes do not redraw tables nobody is looking at. With ``csv_name``, the
+    expander also offers the table as a CSV download."""
+    box = st.expander(label, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            st.dataframe(table, hide_index=True, width="stretch", **dataframe_args)
+            if csv_name:
+                st.download_button("Download this table (CSV)", table.to_csv(index=False).encode("utf-8"),
+                                   file_name=csv_name, mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+
+
 def source_line(table: pd.DataFrame, limit: int = 5) -> str:
     """Short 'Title [type]; …' line of the distinct sources behind a chart's cells."""
     seen: list[str] = []
@@ -185,24 +198,21 @@ def source_line(table: pd.DataFrame, limit: int = 5) -> str:
 
 def chart_block(ev: Evidence, present: bool, view) -> None:
     """A chart (with its sources, as-of date and link drawn in), a one-sentence text summary, the
-    plotted cells with sources, and downloads: CSV of exactly those cells, PNG and SVG of the chart."""
+    plotted cells with sources (drawn when opened), and downloads: CSV of exactly those cells, PNG and SVG."""
     summary, table, filename = view.summary, view.table, view.filename
-    fig = with_provenance(view.fig, source_line(table), ev.as_of, canonical_url())
-    if present:
-        fig = charts_presenter(fig)
+    fig = framed(view, view.key, source_line(table), ev.as_of, canonical_url(), present)
     st.plotly_chart(fig, config=export_config(filename), width="stretch")
     st.markdown(escape_md(summary))
-    with st.expander("Data and sources behind this chart", expanded=False):
-        st.dataframe(table, hide_index=True, width="stretch")
+    lazy_table("Data and sources behind this chart", table, key=f"show_{view.key[0]}_data")
     cols = st.columns(3, width=620)
     cols[0].download_button(
         "Download data (CSV)", table.to_csv(index=False).encode("utf-8"), file_name=f"{filename}.csv",
-        mime="text/csv", key=f"dl_{filename}", icon=":material/download:",
+        mime="text/csv", key=f"dl_{view.key[0]}", icon=":material/download:",
     )
     cols[1].download_button("Chart as PNG", lambda: to_image(fig, "png"), file_name=f"{filename}.png",
-                            mime="image/png", key=f"png_{filename}", icon=":material/image:", on_click="ignore")
+                            mime="image/png", key=f"png_{view.key[0]}", icon=":material/image:", on_click="ignore")
     cols[2].download_button("Chart as SVG", lambda: to_image(fig, "svg"), file_name=f"{filename}.svg",
-                            mime="image/svg+xml", key=f"svg_{filename}", icon=":material/image:", on_click="ignore")
+                            mime="image/svg+xml", key=f"svg_{view.key[0]}", icon=":material/image:", on_click="ignore")
 
 
 PRESENTER_STEPS = ["onset", "setting", "cost_access", "side_effects", "evidence"]

@@ -10,7 +10,6 @@ view = figures.onset(ev, ev.version, state.condition, tuple(state.treatment_ids)
 render.chart_block(ev, state.present, view)
 
 st.subheader("Durability, relapse and maintenance")
-st.dataframe(view.extra, hide_index=True, width="stretch")
-st.download_button("Download durability table (CSV)", view.extra.to_csv(index=False).encode("utf-8"),
-                   file_name=f"durability-{state.condition}.csv", mime="text/csv")
+render.lazy_table("Durability, relapse and maintenance cells", view.extra, key="show_durability",
+                  csv_name=f"durability-{state.condition}.csv")
 footer(ev)
