@@ -5,7 +5,7 @@
 Starts Streamlit servers on free loopback ports (dashboard on the real data; the dashboard on a
 freshly generated FACTORx data folder in a temp dir with --scale; bench/floor_app.py), waits for
 /_stcore/health, warms each server with one visit (not counted, reported as "first visit"), then
-measures medians over --runs fresh browser contexts:
+measures medians over --runs fresh browser contexts, interleaving the apps run by run:
 
   cold load     navigation start -> first `.js-plotly-plot .main-svg` visible (dashboard: /onset)
   filter change once the page has settled (run finished, nothing stale, +0.5 s): pointerdown on the new
@@ -204,12 +204,13 @@ def filter_change(page, option_text: str) -> float:
     return value / 1000.0
 
 
-def measure(browser, server: Server, path: str, option_text: str, runs: int, sessions: bool = True) -> dict:
+def warm_up(browser, server: Server, path: str, option_text: str) -> dict:
+    """First visit and first filter change (not counted in the medians): runs st.navigation once
+    (see stack notes) and fills the caches. Also reads RSS idle and after the visit."""
     url = server.url + path
-    out: dict = {"url": url, "option": option_text}
+    out: dict = {"url": url, "option": option_text, "cold": [], "filter": []}
     server.check_alive()
     out["rss_idle_mb"] = round(server.rss_mb(), 1)
-    # Warm-up (not counted): first request runs st.navigation once (see stack notes) and fills caches.
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         try:
@@ -225,24 +226,31 @@ def measure(browser, server: Server, path: str, option_text: str, runs: int, ses
     finally:
         ctx.close()
     out["rss_warm_mb"] = round(server.rss_mb(), 1)
-    cold, filt = [], []
-    for i in range(runs):
-        server.check_alive()
-        ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-        try:
-            page, t = cold_load(ctx, url)
-            cold.append(t)
-            filt.append(filter_change(page, option_text))
-        finally:
-            ctx.close()
-        print(f"  [{server.label}] run {i + 1}/{runs}: cold {cold[-1]:.3f} s, filter {filt[-1]:.3f} s", flush=True)
-    out["cold_load_s"] = round(statistics.median(cold), 3)
-    out["filter_change_s"] = round(statistics.median(filt), 3)
-    out["cold_load_all"] = [round(x, 3) for x in cold]
-    out["filter_change_all"] = [round(x, 3) for x in filt]
-    if not sessions:
-        return out
-    # 10 pages, each in its own context (so each is a foreground page) and its own Streamlit session.
+    return out
+
+
+def one_run(browser, server: Server, out: dict) -> None:
+    """One counted run: a fresh browser context, cold load, then one filter change."""
+    server.check_alive()
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page, t = cold_load(ctx, out["url"])
+        out["cold"].append(t)
+        out["filter"].append(filter_change(page, out["option"]))
+    finally:
+        ctx.close()
+
+
+def summarise(out: dict) -> None:
+    out["cold_load_s"] = round(statistics.median(out["cold"]), 3)
+    out["filter_change_s"] = round(statistics.median(out["filter"]), 3)
+    out["cold_load_all"] = [round(x, 3) for x in out.pop("cold")]
+    out["filter_change_all"] = [round(x, 3) for x in out.pop("filter")]
+
+
+def ten_sessions(browser, server: Server, out: dict) -> None:
+    """10 pages, each in its own context (so each is a foreground page) and its own Streamlit session:
+    time until all have drawn their chart, and the server's RSS while they are open."""
     contexts = []
     try:
         pages = []
@@ -250,7 +258,7 @@ def measure(browser, server: Server, path: str, option_text: str, runs: int, ses
             c = browser.new_context(viewport={"width": 1400, "height": 900})
             contexts.append(c)
             p = c.new_page()
-            p.goto(url, wait_until="commit", timeout=STEP_TIMEOUT_MS)
+            p.goto(out["url"], wait_until="commit", timeout=STEP_TIMEOUT_MS)
             pages.append(p)
         t0 = time.perf_counter()
         budget = t0 + SESSIONS_BUDGET_S
@@ -276,7 +284,27 @@ def measure(browser, server: Server, path: str, option_text: str, runs: int, ses
     finally:
         for c in contexts:
             c.close()
-    return out
+
+
+def measure_all(browser, servers: list[Server], targets: dict, runs: int, sessions: bool) -> dict:
+    """Warm every server, then interleave the counted runs (floor, dashboard, floor, …) so that drift
+    on a shared machine affects every app alike; then the 10-session step per server."""
+    results: dict = {}
+    for s in servers:
+        path, option = targets[s.label]
+        print(f"warming {s.label} ({s.url}{path}, option '{option}')", flush=True)
+        results[s.label] = warm_up(browser, s, path, option)
+    for i in range(runs):
+        for s in servers:
+            one_run(browser, s, results[s.label])
+            r = results[s.label]
+            print(f"  [{s.label}] run {i + 1}/{runs}: cold {r['cold'][-1]:.3f} s, filter {r['filter'][-1]:.3f} s", flush=True)
+    for s in servers:
+        summarise(results[s.label])
+        if sessions:
+            print(f"10 sessions on {s.label}", flush=True)
+            ten_sessions(browser, s, results[s.label])
+    return results
 
 
 METRICS = [
@@ -349,15 +377,13 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
             try:
-                for s in servers:
-                    path, option = targets[s.label]
-                    print(f"measuring {s.label} ({s.url}{path}, option '{option}')", flush=True)
-                    try:
-                        results[s.label] = measure(browser, s, path, option, args.runs, sessions=not args.no_sessions)
-                    except (PWError, RuntimeError) as exc:
-                        print(f"\nFAILED while measuring {s.label}: {exc}\n--- server output ({s.label}) ---\n{s.output()}",
-                              file=sys.stderr)
-                        raise
+                try:
+                    results = measure_all(browser, servers, targets, args.runs, sessions=not args.no_sessions)
+                except (PWError, RuntimeError) as exc:
+                    print(f"\nFAILED: {exc}", file=sys.stderr)
+                    for s in servers:
+                        print(f"--- server output ({s.label}) ---\n{s.output()}", file=sys.stderr)
+                    raise
             finally:
                 browser.close()
     except ServerDied as exc:

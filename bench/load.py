@@ -71,6 +71,10 @@ async def run_until_finished(ws, payload: bytes, expect: str | None = None) -> t
             return time.perf_counter() - start, select, True
 
 
+T0 = time.monotonic()
+stamps: list = []
+
+
 async def session(ws_url: str, seconds: float, interval: float, times: list, errors: list, seed: int) -> None:
     rng = random.Random(seed)
     try:
@@ -85,6 +89,8 @@ async def session(ws_url: str, seconds: float, interval: float, times: list, err
                 label = rng.choice(select["options"])
                 elapsed, _, err = await run_until_finished(ws, rerun_msg("onset", [(select["id"], label)]), expect=label)
                 (errors.append(f"error after choosing {label}") if err else times.append(elapsed))
+                if not err:
+                    stamps.append((round(time.monotonic() - T0, 1), round(elapsed, 3), label))
                 await asyncio.sleep(max(0.0, interval + rng.uniform(-1, 1) - elapsed))
     except Exception as exc:  # a dropped or refused connection counts as an error
         errors.append(f"{type(exc).__name__}: {exc}")
@@ -112,6 +118,7 @@ async def main_async(args) -> dict:
         "p50_s": round(statistics.median(times), 3) if times else None,
         "p95_s": round(q[18], 3) if q else None, "max_s": round(max(times), 3) if times else None,
         "error_samples": errors[:5],
+        "slowest": sorted(stamps, key=lambda s: -s[1])[:10],
     }
     return result
 

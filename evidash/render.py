@@ -204,15 +204,15 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     st.plotly_chart(fig, config=export_config(filename), width="stretch")
     st.markdown(escape_md(summary))
     lazy_table("Data and sources behind this chart", table, key=f"show_{view.key[0]}_data")
-    cols = st.columns(3, width=620)
-    cols[0].download_button(
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "Download data (CSV)", table.to_csv(index=False).encode("utf-8"), file_name=f"{filename}.csv",
         mime="text/csv", key=f"dl_{view.key[0]}", icon=":material/download:",
     )
-    cols[1].download_button("Chart as PNG", lambda: to_image(fig, "png"), file_name=f"{filename}.png",
-                            mime="image/png", key=f"png_{view.key[0]}", icon=":material/image:", on_click="ignore")
-    cols[2].download_button("Chart as SVG", lambda: to_image(fig, "svg"), file_name=f"{filename}.svg",
-                            mime="image/svg+xml", key=f"svg_{view.key[0]}", icon=":material/image:", on_click="ignore")
+    row.download_button("Chart as PNG", lambda: to_image(fig, "png"), file_name=f"{filename}.png",
+                        mime="image/png", key=f"png_{view.key[0]}", icon=":material/image:", on_click="ignore")
+    row.download_button("Chart as SVG", lambda: to_image(fig, "svg"), file_name=f"{filename}.svg",
+                        mime="image/svg+xml", key=f"svg_{view.key[0]}", icon=":material/image:", on_click="ignore")
 
 
 PRESENTER_STEPS = ["onset", "setting", "cost_access", "side_effects", "evidence"]

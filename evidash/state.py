@@ -187,7 +187,9 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
         st.session_state[_LINK_SLOT] = None  # the page draws its own compact bar
     else:
         st.title(title)
-        st.session_state[_LINK_SLOT] = st.empty()
+        # A container (not st.empty): the control keeps its place in the page between reruns, so the
+        # browser updates it instead of removing and re-creating it on every filter change.
+        st.session_state[_LINK_SLOT] = st.container()
     for note in notes:
         st.info(note, icon=":material/info:")
     return PageState(evidence=ev, condition=condition or ALL, treatment_ids=list(chosen), present=bool(present))
@@ -213,7 +215,7 @@ def copy_link() -> None:
     slot = st.session_state.pop(_LINK_SLOT, None)
     if slot is None:
         return
-    with slot.container():
+    with slot:
         copy_link_popover()
 
 

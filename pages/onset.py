@@ -1,6 +1,4 @@
 """Onset speed: time to first response on a log time axis, with durability alongside."""
-import streamlit as st
-
 from evidash import figures, render
 from evidash.state import footer, setup_page
 
@@ -8,8 +6,6 @@ state = setup_page("Onset speed: how soon does it work?")
 ev = state.evidence
 view = figures.onset(ev, ev.version, state.condition, tuple(state.treatment_ids))
 render.chart_block(ev, state.present, view)
-
-st.subheader("Durability, relapse and maintenance")
-render.lazy_table("Durability, relapse and maintenance cells", view.extra, key="show_durability",
+render.lazy_table("Durability, relapse and maintenance (table with sources)", view.extra, key="show_durability",
                   csv_name=f"durability-{state.condition}.csv")
 footer(ev)
