@@ -169,12 +169,18 @@ def effects_table(effects: pd.DataFrame) -> None:
     })
 
 
-def lazy_table(label: str, table: pd.DataFrame, key: str, csv_name: str | None = None, **dataframe_args) -> None:
-    """A table in an expander that is drawn only while the expander is open (opening it reruns the
-    page), so filter changes do not redraw tables nobody is looking at. With ``csv_name``, the
-    expander also offers the table as a CSV download."""
+def lazy_expander(label: str, key: str):
+    """An expander whose content is drawn only while it is open (opening it reruns the page), so
+    filter changes do not redraw tables and buttons nobody is looking at. Returns the container to
+    draw into, or None while closed."""
     box = st.expander(label, key=key, on_change="rerun")
-    if box.open:
+    return box if box.open else None
+
+
+def lazy_table(label: str, table: pd.DataFrame, key: str, csv_name: str | None = None, **dataframe_args) -> None:
+    """A table in an on-demand expander; with ``csv_name`` it also offers the table as CSV."""
+    box = lazy_expander(label, key)
+    if box is not None:
         with box:
             st.dataframe(table, hide_index=True, width="stretch", **dataframe_args)
             if csv_name:
@@ -197,14 +203,19 @@ def source_line(table: pd.DataFrame, limit: int = 5) -> str:
 
 
 def chart_block(ev: Evidence, present: bool, view) -> None:
-    """A chart (with its sources, as-of date and link drawn in), a one-sentence text summary, the
-    plotted cells with sources (drawn when opened), and downloads: CSV of exactly those cells, PNG and SVG."""
+    """A chart (with its sources, as-of date and link drawn in), a one-sentence text summary, and an
+    on-demand "Data, sources and downloads" section: the plotted cells with their sources, a CSV of
+    exactly those cells, and the chart as PNG or SVG."""
     summary, table, filename = view.summary, view.table, view.filename
     fig = framed(view, view.key, source_line(table), ev.as_of, canonical_url(), present)
     st.plotly_chart(fig, config=export_config(filename), width="stretch")
     st.markdown(escape_md(summary))
-    lazy_table("Data and sources behind this chart", table, key=f"show_{view.key[0]}_data")
-    row = st.container(horizontal=True, gap="small")
+    box = lazy_expander("Data, sources and downloads for this chart", key=f"show_{view.key[0]}_data")
+    if box is None:
+        return
+    with box:
+        st.dataframe(table, hide_index=True, width="stretch")
+        row = st.container(horizontal=True, gap="small")
     row.download_button(
         "Download data (CSV)", table.to_csv(index=False).encode("utf-8"), file_name=f"{filename}.csv",
         mime="text/csv", key=f"dl_{view.key[0]}", icon=":material/download:",

@@ -63,8 +63,15 @@ def test_every_page_renders_its_content(page):
     if page in ("pages/onset.py", "pages/setting.py", "pages/cost.py", "pages/side-effects.py"):
         figure = json.loads(at.get("plotly_chart")[0].proto.spec)
         assert figure["data"], "chart has no traces"
+        # The data section is drawn only once opened: closed, no table or download is sent.
+        assert [e.label for e in at.expander][0] == "Data, sources and downloads for this chart"
+        assert not at.get("download_button")
+        chart = {"pages/onset.py": "onset", "pages/setting.py": "setting", "pages/cost.py": "cost"}.get(page, "side_effects")
+        at.session_state[f"show_{chart}_data"] = True
+        at.run()
         labels = [b.proto.label for b in at.get("download_button")]
         assert "Download data (CSV)" in labels and "Chart as PNG" in labels and "Chart as SVG" in labels
+        assert "Cell id" in at.expander[0].dataframe[0].value.columns
 
 
 def test_condition_switch_changes_evidence_row(ev):

@@ -147,16 +147,16 @@ def test_switching_pages_keeps_the_filters(app_page, app_url):
 
 def test_csv_download_equals_what_the_page_shows(app_page, app_url, ev):
     goto(app_page, f"{app_url}/onset?condition=trd")
+    app_page.get_by_text("Data, sources and downloads for this chart").click()
+    shown = app_page.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]').first
+    shown.wait_for()
+    assert shown.is_visible()
     with app_page.expect_download() as info:
         app_page.get_by_role("button", name=re.compile("Download data \\(CSV\\)")).click()
     frame = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()))
     expected = views.table_for(views.onset(ev, "trd", list(ev.treatments["treatment_id"])))
     assert list(frame["Cell id"]) == list(expected["Cell id"])
     assert list(frame["Value"]) == list(expected["Value"])
-    app_page.get_by_text("Data and sources behind this chart").click()
-    shown = app_page.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]').first
-    shown.wait_for()
-    assert shown.is_visible()
 
 
 def test_hostile_url_runs_nothing(app_page, app_url):
