@@ -198,7 +198,7 @@ def source_line(table: pd.DataFrame, limit: int = 5) -> str:
     if not seen:
         return "none (no reported values)"
     short = [p if len(p) < 70 else p[:67] + "…" for p in seen[:limit]]
-    more = f"; and {len(seen) - limit} more (see "Data, sources and downloads" under the chart)" if len(seen) > limit else ""
+    more = f"; and {len(seen) - limit} more (see 'Data, sources and downloads' under the chart)" if len(seen) > limit else ""
     return "; ".join(short) + more
 
 
