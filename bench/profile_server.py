@@ -1,6 +1,6 @@
 """Server-side timings of the dashboard's hot paths on a data folder (default: a fresh 100x set).
 
-    /work/venv/bin/python bench/profile_server.py [DATA_DIR]
+    .venv/bin/python bench/profile_server.py [DATA_DIR]
 """
 import os
 import sys
@@ -43,10 +43,6 @@ def main():
     m = timed("views.matrix(ALL)", lambda: views.matrix(ev, views.ALL, tids))
     print(f"   matrix shape {m.display.shape}")
     timed("views.matrix(one condition)", lambda: views.matrix(ev, c1, tids))
-    import streamlit  # noqa: F401  (Styler needs jinja2 via pandas)
-    from evidash.render import KIND_STYLE
-    timed("Styler.apply(kinds) + to_html-free render (_compute)",
-          lambda: m.display.style.apply(lambda _: m.kinds.map(lambda k: KIND_STYLE.get(k, "")), axis=None)._compute())
     for cond in (views.ALL, c1):
         d = timed(f"views.onset({cond})", lambda: views.onset(ev, cond, tids))
         plotted = d.dropna(subset=["value_min", "value_max"])

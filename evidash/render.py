@@ -180,12 +180,12 @@ def lazy_expander(label: str, key: str):
 def lazy_table(label: str, table: pd.DataFrame, key: str, csv_name: str | None = None, **dataframe_args) -> None:
     """A table in an on-demand expander; with ``csv_name`` it also offers the table as CSV."""
     box = lazy_expander(label, key)
-    if box is not None:
-        with box:
-            st.dataframe(table, hide_index=True, width="stretch", **dataframe_args)
-            if csv_name:
-                st.download_button("Download this table (CSV)", table.to_csv(index=False).encode("utf-8"),
-                                   file_name=csv_name, mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    if box is None:
+        return
+    box.dataframe(table, hide_index=True, width="stretch", **dataframe_args)
+    if csv_name:
+        box.download_button("Download this table (CSV)", table.to_csv(index=False).encode("utf-8"),
+                            file_name=csv_name, mime="text/csv", key=f"{key}_csv", icon=":material/download:")
 
 
 def source_line(table: pd.DataFrame, limit: int = 5) -> str:
@@ -213,17 +213,15 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     box = lazy_expander("Data, sources and downloads for this chart", key=f"show_{view.key[0]}_data")
     if box is None:
         return
-    with box:
-        st.dataframe(table, hide_index=True, width="stretch")
-        row = st.container(horizontal=True, gap="small")
-    row.download_button(
-        "Download data (CSV)", table.to_csv(index=False).encode("utf-8"), file_name=f"{filename}.csv",
-        mime="text/csv", key=f"dl_{view.key[0]}", icon=":material/download:",
-    )
+    chart = view.key[0]
+    box.dataframe(table, hide_index=True, width="stretch")
+    row = box.container(horizontal=True, gap="small")
+    row.download_button("Download data (CSV)", table.to_csv(index=False).encode("utf-8"), file_name=f"{filename}.csv",
+                        mime="text/csv", key=f"dl_{chart}", icon=":material/download:")
     row.download_button("Chart as PNG", lambda: to_image(fig, "png"), file_name=f"{filename}.png",
-                        mime="image/png", key=f"png_{view.key[0]}", icon=":material/image:", on_click="ignore")
+                        mime="image/png", key=f"png_{chart}", icon=":material/image:", on_click="ignore")
     row.download_button("Chart as SVG", lambda: to_image(fig, "svg"), file_name=f"{filename}.svg",
-                        mime="image/svg+xml", key=f"svg_{view.key[0]}", icon=":material/image:", on_click="ignore")
+                        mime="image/svg+xml", key=f"svg_{chart}", icon=":material/image:", on_click="ignore")
 
 
 PRESENTER_STEPS = ["onset", "setting", "cost_access", "side_effects", "evidence"]
