@@ -138,8 +138,23 @@ NOTICES = {
 }
 
 
+FILTER_WIDGETS = ("condition", "treatments")
+
+
+def default_treatments(ev: Evidence) -> list[str]:
+    return list(ev.treatments["treatment_id"])[:DEFAULT_MAX_TREATMENTS]
+
+
+_NOTES = "_url_notices"
+
+
 def setup_page(title: str, presenter_bar: bool = False) -> PageState:
-    """Page config, data, sidebar filters bound to the URL, and notices. Stops the page on bad data."""
+    """Everything outside the filtered body: page config, data, filter values seeded from the URL
+    (or kept from the previous page), the presenter switch, the title. Stops the page on bad data.
+
+    The returned state holds the filter values as seeded; ``filtered_body`` draws the widgets that
+    change them.
+    """
     st.set_page_config(page_title=f"{title} · Evidence dashboard", page_icon=":material/balance:", layout="wide")
     nav.ensure_navigation()
     page_css()
@@ -155,44 +170,81 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
         st.stop()
     global _QUERY
     _QUERY = _query()
-    names = dict(zip(ev.conditions["condition_id"], ev.conditions["name"]))
-    names[ALL] = "All conditions"
-    tnames = dict(zip(ev.treatments["treatment_id"], ev.treatments["name"]))
     condition_ids = [ALL] + list(ev.conditions["condition_id"])
     treatment_ids = list(ev.treatments["treatment_id"])
-    default_treatments = treatment_ids[:DEFAULT_MAX_TREATMENTS]
     bad = [url_choice("condition", condition_ids, ALL, keep=True),
-           url_choice("treatments", treatment_ids, default_treatments, multi=True, keep=True)]
-    notes = [NOTICES[b] for b in bad if b]
+           url_choice("treatments", treatment_ids, default_treatments(ev), multi=True, keep=True)]
+    st.session_state[_NOTES] = [NOTICES[b] for b in bad if b]  # shown once, by the filtered body
     kept = st.session_state.setdefault(FILTERS, {})
     st.session_state["present"] = kept.setdefault("present", _QUERY.get("present") == ["1"])
     with st.sidebar:
-        condition = st.selectbox("Condition", condition_ids, format_func=lambda c: names.get(c, c), key="condition",
-                                 on_change=remember, args=("condition",))
-        chosen = st.multiselect("Treatments shown", treatment_ids, format_func=lambda t: tnames.get(t, t), key="treatments",
-                                on_change=remember, args=("treatments",))
         present = st.toggle("Presenter mode", key="present", on_change=remember, args=("present",),
                             help="Large type, no sidebar, one card per attribute group (also ?present=1).")
-    sync_param("condition", condition, ALL)
-    sync_param("treatments", chosen, default_treatments)
     sync_param("present", "1" if present else "0", "0")
     if present:
         st.html(PRESENTER_CSS)
         if not presenter_bar:
             exit_presenter_button()
+    if not (present and presenter_bar):
+        st.title(title)
+    return PageState(evidence=ev, condition=st.session_state["condition"], treatment_ids=list(st.session_state["treatments"]),
+                     present=bool(present))
+
+
+def run_page(title: str, body, filters: tuple[str, ...] = FILTER_WIDGETS, presenter_bar: bool = False) -> None:
+    """A whole page: ``setup_page``, then ``body(state)`` under a row with the page's filters, then the footer.
+
+    The filters and the body form one ``st.fragment``: changing a filter reruns just that part, so
+    the browser redraws the filters and what they change, not the navigation, title and footer.
+    ``filters`` names the filters this page's content depends on; the others keep their values (and
+    stay in the URL) but are not shown, so no control on screen ever does nothing.
+    """
+    state = setup_page(title, presenter_bar)
+    filtered_body(state, body, filters, presenter_bar)
+    footer(state.evidence)
+
+
+@st.fragment
+def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_bar: bool) -> None:
+    """The filter row (this page's filters and the copy-link control), notices, then ``body``.
+
+    Runs as a fragment: a fragment rerun reuses ``state`` from the last full run for the data and
+    presenter mode, and reads the filter values from the widgets."""
+    ev = state.evidence
+    treatment_ids = list(ev.treatments["treatment_id"])
+    defaults = default_treatments(ev)
+    own_link = not (state.present and presenter_bar)  # else the page draws its own compact bar
+    widths = {"condition": 2.2, "treatments": 4.4}
+    shown = [f for f in FILTER_WIDGETS if f in filters]
+    link_width = [2.1] if own_link else []
+    row = st.columns([widths[f] for f in shown] + link_width, vertical_alignment="bottom") if shown else [st.container()]
+    cols = dict(zip(shown, row))
+    if "condition" in cols:
+        names = dict(zip(ev.conditions["condition_id"], ev.conditions["name"]))
+        names[ALL] = "All conditions"
+        cols["condition"].selectbox("Condition", [ALL] + list(ev.conditions["condition_id"]),
+                                    format_func=lambda c: names.get(c, c), key="condition",
+                                    on_change=remember, args=("condition",))
+    if "treatments" in cols:
+        short = dict(zip(ev.treatments["treatment_id"], ev.treatments["short_name"]))
+        cols["treatments"].multiselect(
+            "Treatments shown", treatment_ids, format_func=lambda t: short.get(t, t), key="treatments",
+            on_change=remember, args=("treatments",), placeholder="Choose treatments",
+            help="Full names: " + "; ".join(ev.treatments["name"]) if len(treatment_ids) <= 12 else None)
+    kept = st.session_state.setdefault(FILTERS, {})
+    condition = st.session_state.get("condition", kept.get("condition", ALL))
+    chosen = list(st.session_state.get("treatments", kept.get("treatments", defaults)))
+    sync_param("condition", condition, ALL)
+    sync_param("treatments", chosen, defaults)
+    st.session_state[_LINK_SLOT] = row[-1].container() if own_link else None
+    notes = st.session_state.pop(_NOTES, [])
     if not chosen:
         notes.append("No treatment was selected, so the default treatments are shown.")
-        chosen = default_treatments
-    if present and presenter_bar:
-        st.session_state[_LINK_SLOT] = None  # the page draws its own compact bar
-    else:
-        st.title(title)
-        # A container (not st.empty): the control keeps its place in the page between reruns, so the
-        # browser updates it instead of removing and re-creating it on every filter change.
-        st.session_state[_LINK_SLOT] = st.container()
+        chosen = defaults
     for note in notes:
         st.info(note, icon=":material/info:")
-    return PageState(evidence=ev, condition=condition or ALL, treatment_ids=list(chosen), present=bool(present))
+    body(PageState(evidence=ev, condition=condition or ALL, treatment_ids=chosen, present=state.present))
+    copy_link()
 
 
 def _exit_presenter() -> None:
@@ -220,7 +272,6 @@ def copy_link() -> None:
 
 
 def footer(ev: Evidence | None) -> None:
-    copy_link()
     as_of = f" Data reviewed up to {ev.as_of}." if ev is not None else ""
     st.divider()
     st.caption(f"{DISCLAIMER}{as_of} Every value links to its source; see the Sources and About pages.")

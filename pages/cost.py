@@ -2,14 +2,16 @@
 import streamlit as st
 
 from evidash import figures, render
-from evidash.state import footer, setup_page
+from evidash.state import PageState, run_page
 
-state = setup_page("Cost and access")
-ev = state.evidence
-view = figures.cost(ev, ev.version, tuple(state.treatment_ids))
-render.chart_block(ev, state.present, view)
 
-st.subheader("Coverage, regulatory status and availability")
-st.dataframe(view.extra, hide_index=True, width="stretch", row_height=60)
-st.caption("Regulatory status is given per jurisdiction (US FDA, England NICE, Scotland SMC) with dates.")
-footer(ev)
+def body(state: PageState) -> None:
+    ev = state.evidence
+    view = figures.cost(ev, ev.version, tuple(state.treatment_ids))
+    render.chart_block(ev, state.present, view)
+    st.subheader("Coverage, regulatory status and availability")
+    st.dataframe(view.extra, hide_index=True, width="stretch", row_height=60)
+    st.caption("Regulatory status is given per jurisdiction (US FDA, England NICE, Scotland SMC) with dates.")
+
+
+run_page("Cost and access", body, filters=("treatments",))

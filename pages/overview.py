@@ -2,51 +2,57 @@
 import streamlit as st
 
 from evidash import render, views
-from evidash.state import NOTICES, copy_link_popover, exit_presenter_button, footer, setup_page, sync_param, url_choice
+from evidash.state import NOTICES, PageState, copy_link_popover, exit_presenter_button, run_page, sync_param, url_choice
 
-state = setup_page("Overview: compare treatments", presenter_bar=True)
-ev = state.evidence
 
-url_cell = st.query_params.get("cell")
-if url_cell is not None and url_cell not in set(ev.cells["cell_id"]):
-    st.info("The cell in the link was not found in the data, so no evidence card is open.", icon=":material/info:")
-    url_cell = None
+def _go_to_step(step: int) -> None:
+    st.session_state["step"] = str(step)
 
-if state.present:
+
+def presenter_steps(state: PageState) -> None:
+    """Presenter mode: one attribute group at a time, stepped with the arrow keys."""
     if url_choice("step", [str(i) for i in range(1, len(render.PRESENTER_STEPS) + 1)], "1"):
         st.info("The step in the link was not recognised, so the first card is shown.", icon=":material/info:")
     step = int(st.session_state["step"])
     bar = st.columns([1.5, 1.3, 2.3, 2.8, 1.5], vertical_alignment="center")
-    if bar[0].button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=step == 1, key="prev_step"):
-        st.session_state["step"] = str(step - 1)
-        st.rerun()
-    if bar[1].button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=step == len(render.PRESENTER_STEPS), key="next_step"):
-        st.session_state["step"] = str(step + 1)
-        st.rerun()
+    bar[0].button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=step == 1, key="prev_step",
+                  on_click=_go_to_step, args=(step - 1,))
+    bar[1].button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=step == len(render.PRESENTER_STEPS),
+                  key="next_step", on_click=_go_to_step, args=(step + 1,))
     sync_param("step", str(step), "1")
     exit_presenter_button(bar[2])
     copy_link_popover(bar[3])
-    render.presenter_card(ev, state.condition, state.treatment_ids, step)
-    footer(ev)
-    st.stop()
+    render.presenter_card(state.evidence, state.condition, state.treatment_ids, step)
 
-st.markdown(f"Condition: **{views.condition_label(ev, state.condition)}** · click any cell to see where it comes from.")
-if url_choice("group", render.GROUP_CHOICES, "all"):
-    st.info(NOTICES["group"], icon=":material/info:")
-group = st.segmented_control(
-    "Attribute group", render.GROUP_CHOICES, format_func=lambda g: "All groups" if g == "all" else views.GROUP_LABELS[g],
-    required=True, key="group",
-)
-sync_param("group", group, "all")
-with st.expander("How to read a cell", expanded=False):
-    st.markdown(render.LEGEND)
-if state.condition == views.ALL and len(ev.conditions) > views.MAX_CONDITION_ROWS:
-    st.caption(f"With all conditions, rows that differ by condition show the first {views.MAX_CONDITION_ROWS} of "
-               f"{len(ev.conditions)} conditions; pick a condition in the sidebar for any other.")
-clicked = render.matrix(ev, state.condition, state.treatment_ids, group or "all")
-selected = clicked or url_cell
-if selected:
-    if st.query_params.get("cell") != selected:
-        st.query_params["cell"] = selected
-    render.evidence_dialog(ev, selected)
-footer(ev)
+
+def body(state: PageState) -> None:
+    ev = state.evidence
+    url_cell = st.query_params.get("cell")
+    if url_cell is not None and url_cell not in set(ev.cells["cell_id"]):
+        st.info("The cell in the link was not found in the data, so no evidence card is open.", icon=":material/info:")
+        url_cell = None
+    if state.present:
+        presenter_steps(state)
+        return
+    st.markdown(f"Condition: **{views.condition_label(ev, state.condition)}** · click any cell to see where it comes from.")
+    if url_choice("group", render.GROUP_CHOICES, "all"):
+        st.info(NOTICES["group"], icon=":material/info:")
+    group = st.segmented_control(
+        "Attribute group", render.GROUP_CHOICES, format_func=lambda g: "All groups" if g == "all" else views.GROUP_LABELS[g],
+        required=True, key="group",
+    )
+    sync_param("group", group, "all")
+    with st.expander("How to read a cell", expanded=False):
+        st.markdown(render.LEGEND)
+    if state.condition == views.ALL and len(ev.conditions) > views.MAX_CONDITION_ROWS:
+        st.caption(f"With all conditions, rows that differ by condition show the first {views.MAX_CONDITION_ROWS} of "
+                   f"{len(ev.conditions)} conditions; pick a condition above for any other.")
+    clicked = render.matrix(ev, state.condition, state.treatment_ids, group or "all")
+    selected = clicked or url_cell
+    if selected:
+        if st.query_params.get("cell") != selected:
+            st.query_params["cell"] = selected
+        render.evidence_dialog(ev, selected)
+
+
+run_page("Overview: compare treatments", body, presenter_bar=True)

@@ -2,14 +2,16 @@
 import streamlit as st
 
 from evidash import figures, render
-from evidash.state import footer, setup_page
+from evidash.state import PageState, run_page
 
-state = setup_page("Administration setting: what a course involves")
-ev = state.evidence
-view = figures.setting(ev, ev.version, tuple(state.treatment_ids))
-render.chart_block(ev, state.present, view)
 
-st.subheader("Where, who, anaesthesia, monitoring and driving")
-st.dataframe(view.extra, hide_index=True, width="stretch", row_height=60)
-st.caption("Open the Overview and select a cell to read its detail and sources.")
-footer(ev)
+def body(state: PageState) -> None:
+    ev = state.evidence
+    view = figures.setting(ev, ev.version, tuple(state.treatment_ids))
+    render.chart_block(ev, state.present, view)
+    st.subheader("Where, who, anaesthesia, monitoring and driving")
+    st.dataframe(view.extra, hide_index=True, width="stretch", row_height=60)
+    st.caption("Open the Overview and select a cell to read its detail and sources.")
+
+
+run_page("Administration setting: what a course involves", body, filters=("treatments",))

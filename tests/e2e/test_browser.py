@@ -55,7 +55,7 @@ def goto(page, url: str) -> None:
 
 
 def condition_shown(page) -> str:
-    return page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first.input_value()
+    return page.locator('[data-testid="stMain"] .st-key-condition input').first.input_value()
 
 
 def assert_no_exception(page) -> None:
@@ -140,9 +140,31 @@ def test_switching_pages_keeps_the_filters(app_page, app_url):
     app_page.get_by_role("link", name="Cost and access").click()
     app_page.wait_for_url(re.compile(r"/cost"))
     settle(app_page)
-    assert "Treatment-resistant depression" in condition_shown(app_page)
-    assert "condition=trd" in app_page.url and "treatments=cbt" in app_page.url
     assert app_page.locator("h1").first.inner_text().strip() == "Cost and access"
+    assert "condition=trd" in app_page.url and "treatments=cbt" in app_page.url
+    # Cost does not depend on the condition, so it offers only the treatments filter, holding the kept choice.
+    assert app_page.locator('[data-testid="stMain"] .st-key-condition').count() == 0
+    chips = app_page.locator(".st-key-treatments [data-tag]")
+    assert [c.get_attribute("aria-label") for c in chips.all()] == ["CBT", "ECT"]
+    app_page.get_by_role("link", name="Overview").click()
+    app_page.wait_for_url(re.compile(r"/overview"))
+    settle(app_page)
+    assert "Treatment-resistant depression" in condition_shown(app_page)
+
+
+def test_changing_the_condition_updates_chart_url_and_copy_link(app_page, app_url):
+    goto(app_page, f"{app_url}/onset")
+    app_page.locator('[data-testid="stMain"] .st-key-condition [data-testid="stSelectbox"]').click()
+    app_page.get_by_role("option", name="Post-traumatic stress disorder", exact=True).click()
+    title = app_page.locator(".js-plotly-plot .gtitle").filter(has_text="Post-traumatic stress disorder")
+    title.wait_for(timeout=20_000)
+    app_page.wait_for_url(re.compile(r"condition=ptsd"), timeout=20_000)
+    settle(app_page)
+    app_page.get_by_role("button", name=re.compile("Copy link to this view")).click()
+    code = app_page.get_by_role("dialog").locator("code").first
+    code.wait_for(timeout=20_000)
+    assert code.inner_text().strip().endswith("/onset?condition=ptsd")
+    assert_no_exception(app_page)
 
 
 def test_csv_download_equals_what_the_page_shows(app_page, app_url, ev):
