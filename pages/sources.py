@@ -4,7 +4,7 @@ import streamlit as st
 from evidash import views
 from evidash.cite import escape_md, reference_markdown
 from evidash.schema import SOURCE_TYPE_LABELS
-from evidash.state import PageState, run_page
+from evidash.state import PageState, run_page, sync_param, url_choice
 
 
 def body(state: PageState) -> None:
@@ -22,7 +22,11 @@ def body(state: PageState) -> None:
             st.markdown(f"*Type:* {escape_md(SOURCE_TYPE_LABELS.get(row['source_type'], row['source_type']))}")
             cited = table.loc[table["source_id"] == wanted, "Cells"].iloc[0]
             st.markdown("**Cited by:** " + (", ".join(f"[{escape_md(c)}](/overview?cell={c})" for c in cited) or "no cell"))
-    types = st.multiselect("Source types", list(SOURCE_TYPE_LABELS), format_func=SOURCE_TYPE_LABELS.get, key="types")
+    if url_choice("types", list(SOURCE_TYPE_LABELS), [], multi=True):
+        st.info("Some source types in the link were not recognised and were left out.", icon=":material/info:")
+    types = st.multiselect("Source types", list(SOURCE_TYPE_LABELS), format_func=SOURCE_TYPE_LABELS.get, key="types",
+                           placeholder="All source types")
+    sync_param("types", types, [])
     shown = table[table["source_type"].isin(types)] if types else table
     st.caption(f"{len(shown)} of {len(table)} sources. Each links to its DOI, PubMed record or official page.")
     st.dataframe(

@@ -149,6 +149,20 @@ def test_source_permalink(ev):
     assert "SPRAVATO" in body and "esketamine.monitoring_driving" in body.replace("\\", "")
 
 
+def test_source_type_filter_is_in_the_url(ev):
+    at = app(types=["guideline", "label", "nonsense"])
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    assert at.multiselect(key="types").value == ["guideline", "label"]
+    assert "source types in the link were not recognised" in texts(at)
+    table = at.dataframe[0].value
+    expected = ev.sources[ev.sources["source_type"].isin(["guideline", "label"])]
+    assert set(table["source_id"]) == set(expected["source_id"]) and len(table) < len(ev.sources)
+    at.multiselect(key="types").set_value(["rct"]).run()
+    assert at.query_params["types"] in ("rct", ["rct"])
+    assert set(at.dataframe[0].value["Type"]) == {"RCT"}
+
+
 def test_side_effect_category_lists_specific_effects():
     at = app()
     at.switch_page("pages/side-effects.py").run()
