@@ -9,7 +9,8 @@ measures medians over --runs fresh browser contexts, interleaving the apps run b
 
   cold load     navigation start -> first `.js-plotly-plot .main-svg` visible (dashboard: /onset)
   filter change once the page has settled (run finished, nothing stale, +0.5 s): pointerdown on the new
-                option in the Condition selectbox -> a `.gtitle` shows its name
+                option in the Condition selectbox -> a `.gtitle` shows its name; --changes per run,
+                back and forth between two conditions (both warmed), median over all of them
   RSS           server process + children: idle after startup, after the warm-up visit, and with
                 10 open pages holding sessions
 
@@ -204,11 +205,11 @@ def filter_change(page, option_text: str) -> float:
     return value / 1000.0
 
 
-def warm_up(browser, server: Server, path: str, option_text: str) -> dict:
-    """First visit and first filter change (not counted in the medians): runs st.navigation once
-    (see stack notes) and fills the caches. Also reads RSS idle and after the visit."""
+def warm_up(browser, server: Server, path: str, options: list[str]) -> dict:
+    """First visit and first filter changes (not counted in the medians): runs st.navigation once
+    (see stack notes) and fills the caches for both options. Also reads RSS idle and after the visit."""
     url = server.url + path
-    out: dict = {"url": url, "option": option_text, "cold": [], "filter": []}
+    out: dict = {"url": url, "options": options, "cold": [], "filter": []}
     server.check_alive()
     out["rss_idle_mb"] = round(server.rss_mb(), 1)
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -222,21 +223,25 @@ def warm_up(browser, server: Server, path: str, option_text: str) -> dict:
             ctx = browser.new_context(viewport={"width": 1400, "height": 900})
             page, t = cold_load(ctx, url)
         out["first_visit_s"] = round(t, 3)
-        out["first_filter_s"] = round(filter_change(page, option_text), 3)
+        out["first_filter_s"] = round(filter_change(page, options[0]), 3)
+        for option in options[1:]:
+            filter_change(page, option)
     finally:
         ctx.close()
     out["rss_warm_mb"] = round(server.rss_mb(), 1)
     return out
 
 
-def one_run(browser, server: Server, out: dict) -> None:
-    """One counted run: a fresh browser context, cold load, then one filter change."""
+def one_run(browser, server: Server, out: dict, changes: int) -> None:
+    """One counted run: a fresh browser context, cold load, then ``changes`` filter changes back and
+    forth between the two options."""
     server.check_alive()
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         page, t = cold_load(ctx, out["url"])
         out["cold"].append(t)
-        out["filter"].append(filter_change(page, out["option"]))
+        for k in range(changes):
+            out["filter"].append(filter_change(page, out["options"][k % len(out["options"])]))
     finally:
         ctx.close()
 
@@ -286,19 +291,20 @@ def ten_sessions(browser, server: Server, out: dict) -> None:
             c.close()
 
 
-def measure_all(browser, servers: list[Server], targets: dict, runs: int, sessions: bool) -> dict:
+def measure_all(browser, servers: list[Server], targets: dict, runs: int, sessions: bool, changes: int) -> dict:
     """Warm every server, then interleave the counted runs (floor, dashboard, floor, …) so that drift
     on a shared machine affects every app alike; then the 10-session step per server."""
     results: dict = {}
     for s in servers:
-        path, option = targets[s.label]
-        print(f"warming {s.label} ({s.url}{path}, option '{option}')", flush=True)
-        results[s.label] = warm_up(browser, s, path, option)
+        path, options = targets[s.label]
+        print(f"warming {s.label} ({s.url}{path}, options {options})", flush=True)
+        results[s.label] = warm_up(browser, s, path, options)
     for i in range(runs):
         for s in servers:
-            one_run(browser, s, results[s.label])
+            one_run(browser, s, results[s.label], changes)
             r = results[s.label]
-            print(f"  [{s.label}] run {i + 1}/{runs}: cold {r['cold'][-1]:.3f} s, filter {r['filter'][-1]:.3f} s", flush=True)
+            print(f"  [{s.label}] run {i + 1}/{runs}: cold {r['cold'][-1]:.3f} s, filter median "
+                  f"{statistics.median(r['filter'][-changes:]):.3f} s of {changes}", flush=True)
     for s in servers:
         summarise(results[s.label])
         if sessions:
@@ -343,15 +349,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", action="store_true", help="also benchmark the dashboard on a generated 100x data set")
     ap.add_argument("--factor", type=float, default=100.0)
     ap.add_argument("--no-sessions", action="store_true", help="skip the 10-session load and RSS step (quicker)")
+    ap.add_argument("--changes", type=int, default=5, help="filter changes per run (default 5)")
     args = ap.parse_args(argv)
     if not 1 <= args.runs <= 50:
         ap.error("--runs must be 1..50")
+    if not 1 <= args.changes <= 20:
+        ap.error("--changes must be 1..20")
 
     tmp = None
     servers: list[Server] = []
     results: dict = {}
     real_names = condition_names(REPO / "data")
-    targets = {"dashboard": ("/onset", real_names[1])}
+    targets = {"dashboard": ("/onset", [real_names[1], real_names[4]])}
     scale_info = None
     try:
         if args.scale:
@@ -365,12 +374,13 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit("generating the scale data failed")
             scale_info = {"dir": str(scale_dir), "generate": gen.stdout.strip(), "generate_s": round(time.perf_counter() - t0, 2)}
             print(gen.stdout.strip(), flush=True)
-            targets["dashboard-100x"] = ("/onset", condition_names(scale_dir)[1])
+            scale_names = condition_names(scale_dir)
+            targets["dashboard-100x"] = ("/onset", [scale_names[1], scale_names[4]])
         servers.append(Server("dashboard", "dashboard.py", {"EVIDASH_DATA_DIR": str(REPO / "data")}))
         if args.scale:
             servers.append(Server("dashboard-100x", "dashboard.py", {"EVIDASH_DATA_DIR": scale_info["dir"]}))
         servers.append(Server("floor", "bench/floor_app.py"))
-        targets["floor"] = ("/", "Floor condition 2")
+        targets["floor"] = ("/", ["Floor condition 2", "Floor condition 5"])
         for s in servers:
             print(f"{s.label}: {s.url} healthy in {s.wait_healthy():.2f} s", flush=True)
         time.sleep(1.0)  # let startup settle before the idle RSS reading
@@ -378,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
             try:
                 try:
-                    results = measure_all(browser, servers, targets, args.runs, sessions=not args.no_sessions)
+                    results = measure_all(browser, servers, targets, args.runs, sessions=not args.no_sessions,
+                                          changes=args.changes)
                 except (PWError, RuntimeError) as exc:
                     print(f"\nFAILED: {exc}", file=sys.stderr)
                     for s in servers:
@@ -401,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "runs": args.runs,
+        "changes_per_run": args.changes,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "scale": scale_info,
         "results": results,
