@@ -29,11 +29,15 @@ from bench import Server  # noqa: E402  (same folder)
 TIMEOUT = 15.0
 
 
-def rerun_msg(page: str, widgets: list | None = None) -> bytes:
+def rerun_msg(page: str, widgets: list | None = None, fragment_id: str = "") -> bytes:
+    """A rerun request as the browser sends it: with the changed widget and, when that widget is
+    drawn inside an st.fragment, the fragment's id (so only the fragment reruns, as in the browser)."""
     msg = BackMsg()
     state = msg.rerun_script
     state.query_string = ""
     state.page_name = page
+    if fragment_id:
+        state.fragment_id = fragment_id
     for wid, value in widgets or []:
         w = state.widget_states.widgets.add()
         w.id = wid
@@ -62,7 +66,7 @@ async def run_until_finished(ws, payload: bytes, expect: str | None = None) -> t
             if et == "exception":
                 error = True
             elif et == "selectbox" and el.selectbox.label == "Condition":
-                select = {"id": el.selectbox.id, "options": list(el.selectbox.options)}
+                select = {"id": el.selectbox.id, "options": list(el.selectbox.options), "fragment": msg.delta.fragment_id}
         elif kind == "script_finished":
             if msg.script_finished in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
                 return time.perf_counter() - start, select, error or not seen
@@ -87,7 +91,7 @@ async def session(ws_url: str, seconds: float, interval: float, times: list, err
             await asyncio.sleep(rng.uniform(0, interval))
             while time.monotonic() < end:
                 label = rng.choice(select["options"])
-                elapsed, _, err = await run_until_finished(ws, rerun_msg("onset", [(select["id"], label)]), expect=label)
+                elapsed, _, err = await run_until_finished(ws, rerun_msg("onset", [(select["id"], label)], select["fragment"]), expect=label)
                 (errors.append(f"error after choosing {label}") if err else times.append(elapsed))
                 if not err:
                     stamps.append((round(time.monotonic() - T0, 1), round(elapsed, 3), label))
