@@ -325,14 +325,14 @@ METRICS = [
 
 
 def table(results: dict) -> str:
-    scaled = "dashboard-100x" in results
-    head = ["metric", "dashboard", "floor", "ratio"] + (["dashboard-100x", "ratio-100x"] if scaled else [])
+    scaled = next((name for name in results if name.startswith("dashboard-")), None)
+    head = ["metric", "dashboard", "floor", "ratio"] + ([scaled, "ratio-" + scaled.split("-", 1)[1]] if scaled else [])
     fmt = lambda v: "-" if v is None else f"{v:g}"
     rows = [head]
     for key, label in METRICS:
         floor = results.get("floor", {}).get(key)
         row = [label, fmt(results.get("dashboard", {}).get(key)), fmt(floor)]
-        for name in ["dashboard"] + (["dashboard-100x"] if scaled else []):
+        for name in ["dashboard"] + ([scaled] if scaled else []):
             v = results.get(name, {}).get(key)
             ratio = f"{v / floor:.2f}x" if v is not None and floor else "-"
             row += [ratio] if name == "dashboard" else [fmt(v), ratio]
@@ -346,7 +346,7 @@ def table(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--scale", action="store_true", help="also benchmark the dashboard on a generated 100x data set")
+    ap.add_argument("--scale", action="store_true", help="also benchmark the dashboard on a generated FACTORx data set")
     ap.add_argument("--factor", type=float, default=100.0)
     ap.add_argument("--no-sessions", action="store_true", help="skip the 10-session load and RSS step (quicker)")
     ap.add_argument("--changes", type=int, default=5, help="filter changes per run (default 5)")
@@ -360,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     servers: list[Server] = []
     results: dict = {}
     real_names = condition_names(REPO / "data")
+    scaled_label = f"dashboard-{args.factor:g}x"
     targets = {"dashboard": ("/onset", [real_names[1], real_names[4]])}
     scale_info = None
     try:
@@ -375,10 +376,10 @@ def main(argv: list[str] | None = None) -> int:
             scale_info = {"dir": str(scale_dir), "generate": gen.stdout.strip(), "generate_s": round(time.perf_counter() - t0, 2)}
             print(gen.stdout.strip(), flush=True)
             scale_names = condition_names(scale_dir)
-            targets["dashboard-100x"] = ("/onset", [scale_names[1], scale_names[4]])
+            targets[scaled_label] = ("/onset", [scale_names[1], scale_names[4]])
         servers.append(Server("dashboard", "dashboard.py", {"EVIDASH_DATA_DIR": str(REPO / "data")}))
         if args.scale:
-            servers.append(Server("dashboard-100x", "dashboard.py", {"EVIDASH_DATA_DIR": scale_info["dir"]}))
+            servers.append(Server(scaled_label, "dashboard.py", {"EVIDASH_DATA_DIR": scale_info["dir"]}))
         servers.append(Server("floor", "bench/floor_app.py"))
         targets["floor"] = ("/", ["Floor condition 2", "Floor condition 5"])
         for s in servers:
