@@ -11,7 +11,7 @@ _base.layout.font = dict(family="DejaVu Sans, Arial, sans-serif", size=15, color
 _base.layout.title = dict(font=dict(size=18), x=0, xanchor="left")
 _base.layout.margin = dict(l=10, r=20, t=60, b=50)
 _base.layout.hoverlabel = dict(font_size=14, align="left")
-_base.layout.legend = dict(title_text="", orientation="h", yanchor="bottom", y=1.02, x=0)
+_base.layout.legend = dict(title_text="", orientation="h", yanchor="bottom", y=1.0, x=0)  # y=1: a fixed gap above tall plots too
 pio.templates[TEMPLATE] = _base
 
 DAY_TICKS = [1 / 24, 4 / 24, 1, 7, 30, 90, 365]

@@ -214,9 +214,9 @@ def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_ba
     treatment_ids = list(ev.treatments["treatment_id"])
     defaults = default_treatments(ev)
     own_link = not (state.present and presenter_bar)  # else the page draws its own compact bar
-    widths = {"condition": 2.2, "treatments": 4.4}
+    widths = {"condition": 2.6, "treatments": 4.3}
     shown = [f for f in FILTER_WIDGETS if f in filters]
-    link_width = [2.1] if own_link else []
+    link_width = [1.4] if own_link else []
     row = st.columns([widths[f] for f in shown] + link_width, vertical_alignment="bottom") if shown else [st.container()]
     cols = dict(zip(shown, row))
     if "condition" in cols:
@@ -256,7 +256,7 @@ def exit_presenter_button(container=st) -> None:
 
 
 def copy_link_popover(container=st) -> None:
-    with container.popover("Copy link to this view", icon=":material/link:"):
+    with container.popover("Copy link", icon=":material/link:", help="The address of exactly this view, to share or bookmark"):
         st.caption("Use the copy icon at the right of the address:")
         st.code(canonical_url(), language=None, wrap_lines=True)
 

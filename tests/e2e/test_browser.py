@@ -160,7 +160,7 @@ def test_changing_the_condition_updates_chart_url_and_copy_link(app_page, app_ur
     title.wait_for(timeout=20_000)
     app_page.wait_for_url(re.compile(r"condition=ptsd"), timeout=20_000)
     settle(app_page)
-    app_page.get_by_role("button", name=re.compile("Copy link to this view")).click()
+    app_page.get_by_role("button", name=re.compile("Copy link")).click()
     code = app_page.get_by_role("dialog").locator("code").first
     code.wait_for(timeout=20_000)
     assert code.inner_text().strip().endswith("/onset?condition=ptsd")
