@@ -14,7 +14,8 @@ measures medians over --runs fresh browser contexts, interleaving the apps run b
   RSS           server process + children: idle after startup, after the warm-up visit, and with
                 10 open pages holding sessions
 
-Prints a table and writes bench/results/latest.json. Loopback only; every wait is bounded.
+--nav-floor adds the bare page served through st.navigation (bench/floor_nav_app.py) as a second
+reference. Prints a table and writes bench/results/latest.json. Loopback only; every wait is bounded.
 """
 from __future__ import annotations
 
@@ -324,6 +325,16 @@ METRICS = [
 ]
 
 
+def nav_floor_lines(results: dict) -> str:
+    """The bare page with navigation: its ratio to the bare page, and the dashboard's ratio to it."""
+    lines = ["", "bare page with st.navigation (floor-nav):"]
+    for key, label in METRICS[:4]:
+        nav, floor, dash = (results.get(n, {}).get(key) for n in ("floor-nav", "floor", "dashboard"))
+        if nav and floor and dash:
+            lines.append(f"  {label}: {nav:g} ({nav / floor:.2f}x the bare page; dashboard {dash / nav:.2f}x this)")
+    return "\n".join(lines)
+
+
 def table(results: dict) -> str:
     scaled = next((name for name in results if name.startswith("dashboard-")), None)
     head = ["metric", "dashboard", "floor", "ratio"] + ([scaled, "ratio-" + scaled.split("-", 1)[1]] if scaled else [])
@@ -350,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--factor", type=float, default=100.0)
     ap.add_argument("--no-sessions", action="store_true", help="skip the 10-session load and RSS step (quicker)")
     ap.add_argument("--changes", type=int, default=5, help="filter changes per run (default 5)")
+    ap.add_argument("--nav-floor", action="store_true",
+                    help="also measure the bare page served through st.navigation (bench/floor_nav_app.py)")
     args = ap.parse_args(argv)
     if not 1 <= args.runs <= 50:
         ap.error("--runs must be 1..50")
@@ -382,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
             servers.append(Server(scaled_label, "dashboard.py", {"EVIDASH_DATA_DIR": scale_info["dir"]}))
         servers.append(Server("floor", "bench/floor_app.py"))
         targets["floor"] = ("/", ["Floor condition 2", "Floor condition 5"])
+        if args.nav_floor:
+            servers.append(Server("floor-nav", "bench/floor_nav_app.py"))
+            targets["floor-nav"] = ("/", ["Floor condition 2", "Floor condition 5"])
         for s in servers:
             print(f"{s.label}: {s.url} healthy in {s.wait_healthy():.2f} s", flush=True)
         time.sleep(1.0)  # let startup settle before the idle RSS reading
@@ -409,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(table(results))
+    if "floor-nav" in results:
+        print(nav_floor_lines(results))
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -155,7 +155,7 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
     The returned state holds the filter values as seeded; ``filtered_body`` draws the widgets that
     change them.
     """
-    st.set_page_config(page_title=f"{title} · Evidence dashboard", page_icon=":material/balance:", layout="wide")
+    st.set_page_config(page_title=f"{title} · Evidence dashboard", page_icon="⚖️", layout="wide")  # emoji: drawn locally, no request to a font server
     nav.ensure_navigation()
     page_css()
     try:
