@@ -116,7 +116,7 @@ def url_choice(key: str, allowed: list[str], default, multi: bool = False, keep:
         return None
     if key in st.session_state:
         return None
-    raw = _QUERY.get(key, [])
+    raw = st.session_state.get(_QUERY, {}).get(key, [])
     ok = [v for v in raw if v in allowed and len(v) <= MAX_PARAM_LENGTH]
     notice = None
     if raw and (len(ok) != len(raw) or (not multi and len(raw) > 1)):
@@ -130,7 +130,8 @@ def url_choice(key: str, allowed: list[str], default, multi: bool = False, keep:
     return notice
 
 
-_QUERY: dict[str, list[str]] = {}
+_QUERY = "_query_as_read"  # this session's query string at its last full run (never a module global:
+# script runs of different sessions run at the same time in different threads)
 NOTICES = {
     "condition": "The condition in the link was not recognised, so all conditions are shown.",
     "treatments": "Some treatments in the link were not recognised and were left out.",
@@ -168,15 +169,14 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
         _show_data_problems(ev)
         footer(None)
         st.stop()
-    global _QUERY
-    _QUERY = _query()
+    query = st.session_state[_QUERY] = _query()
     condition_ids = [ALL] + list(ev.conditions["condition_id"])
     treatment_ids = list(ev.treatments["treatment_id"])
     bad = [url_choice("condition", condition_ids, ALL, keep=True),
            url_choice("treatments", treatment_ids, default_treatments(ev), multi=True, keep=True)]
     st.session_state[_NOTES] = [NOTICES[b] for b in bad if b]  # shown once, by the filtered body
     kept = st.session_state.setdefault(FILTERS, {})
-    st.session_state["present"] = kept.setdefault("present", _QUERY.get("present") == ["1"])
+    st.session_state["present"] = kept.setdefault("present", query.get("present") == ["1"])
     with st.sidebar:
         present = st.toggle("Presenter mode", key="present", on_change=remember, args=("present",),
                             help="Large type, no sidebar, one card per attribute group (also ?present=1).")
