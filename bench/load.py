@@ -1,7 +1,8 @@
 """Load test: N concurrent sessions speaking Streamlit's websocket protocol against one server.
 
-Each session opens the onset page, then every ~INTERVAL seconds changes the sidebar condition and
-waits for the rerun to finish. Reports p50/p95/max interaction time and errors. Loopback only;
+Each session opens the onset page with its own condition in the address (?condition=<id>, checked
+against the chart title, so sessions that start at the same time cannot see each other's URL), then
+every ~INTERVAL seconds changes the condition and waits for the (fragment) rerun to finish. Reports p50/p95/max interaction time and errors. Loopback only;
 bounded in sessions and seconds.
 
     python bench/load.py [--sessions 20] [--seconds 60] [--interval 5] [--url http://127.0.0.1:PORT]
@@ -27,14 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import Server  # noqa: E402  (same folder)
 
 TIMEOUT = 15.0
+REPO = Path(__file__).resolve().parent.parent
 
 
-def rerun_msg(page: str, widgets: list | None = None, fragment_id: str = "") -> bytes:
+def rerun_msg(page: str, widgets: list | None = None, fragment_id: str = "", query: str = "") -> bytes:
     """A rerun request as the browser sends it: with the changed widget and, when that widget is
     drawn inside an st.fragment, the fragment's id (so only the fragment reruns, as in the browser)."""
     msg = BackMsg()
     state = msg.rerun_script
-    state.query_string = ""
+    state.query_string = query
     state.page_name = page
     if fragment_id:
         state.fragment_id = fragment_id
@@ -79,13 +81,22 @@ T0 = time.monotonic()
 stamps: list = []
 
 
-async def session(ws_url: str, seconds: float, interval: float, times: list, errors: list, seed: int) -> None:
+def condition_names(data_dir: Path) -> dict[str, str]:
+    import csv
+    with (data_dir / "conditions.csv").open(encoding="utf-8") as fh:
+        return {row["condition_id"]: row["name"] for row in csv.DictReader(fh)}
+
+
+async def session(ws_url: str, seconds: float, interval: float, times: list, errors: list, seed: int,
+                  conditions: dict[str, str]) -> None:
     rng = random.Random(seed)
+    start_id = sorted(conditions)[seed % len(conditions)]
     try:
         async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=TIMEOUT) as ws:
-            _, select, err = await run_until_finished(ws, rerun_msg("onset"))
+            _, select, err = await run_until_finished(ws, rerun_msg("onset", query=f"condition={start_id}"),
+                                                      expect=conditions[start_id])
             if err or not select:
-                errors.append("first run failed or no Condition select")
+                errors.append(f"first run with ?condition={start_id} failed, showed another condition or had no Condition select")
                 return
             end = time.monotonic() + seconds
             await asyncio.sleep(rng.uniform(0, interval))
@@ -112,7 +123,9 @@ async def main_async(args) -> dict:
     times: list[float] = []
     errors: list[str] = []
     try:
-        await asyncio.gather(*[session(ws_url, args.seconds, args.interval, times, errors, i) for i in range(args.sessions)])
+        conditions = condition_names(Path(args.data_dir) if args.data_dir else REPO / "data")
+        await asyncio.gather(*[session(ws_url, args.seconds, args.interval, times, errors, i, conditions)
+                               for i in range(args.sessions)])
     finally:
         if server:
             server.stop()
