@@ -95,7 +95,7 @@ def sync_param(key: str, value, default) -> None:
             del st.query_params[key]
 
 
-FILTERS = "_filters"  # our own copy of the sidebar filters, kept across page switches
+FILTERS = "_filters"  # our own copy of the filter values, kept across page switches
 
 
 def remember(key: str) -> None:
