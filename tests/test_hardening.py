@@ -56,6 +56,22 @@ def test_hostile_query_values_fall_back(payload):
     assert "<script" not in shown and "<img" not in shown
 
 
+@pytest.mark.parametrize("payload", PAYLOADS[:4])
+def test_hostile_query_values_on_the_sources_page(payload):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key in ("types", "source", "condition", "treatments"):
+        at.query_params[key] = payload
+    at.run()
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    assert at.multiselect(key="types").value == []
+    notes = " ".join(i.value for i in at.info)
+    assert "source types in the link were not recognised" in notes and "source in the link was not found" in notes
+    assert len(at.dataframe[0].value) > 100  # every source listed
+    shown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption) + notes
+    assert "<script" not in shown and "<img" not in shown and "x" * 300 not in shown
+
+
 def test_repeated_parameters_fall_back():
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.query_params["condition"] = ["ptsd", "ocd"]
