@@ -5,7 +5,10 @@ against the chart title, so sessions that start at the same time cannot see each
 every ~INTERVAL seconds changes the condition and waits for the (fragment) rerun to finish. Reports p50/p95/max interaction time and errors. Loopback only;
 bounded in sessions and seconds.
 
-    python bench/load.py [--sessions 20] [--seconds 60] [--interval 5] [--url http://127.0.0.1:PORT]
+    python bench/load.py [--sessions 20] [--browsers 3] [--seconds 60] [--interval 5] [--url http://127.0.0.1:PORT]
+
+Alongside the websocket clients, --browsers real Chromium pages change the condition through the page
+itself and report, separately, the time from pointerdown to the chart showing the new condition.
 
 Without --url it starts its own dashboard server on a free port (EVIDASH_DATA_DIR is passed on).
 """
@@ -21,11 +24,13 @@ import time
 from pathlib import Path
 
 import websockets
+from playwright.async_api import async_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import Server  # noqa: E402  (same folder)
+from bench import (ARM_POINTERDOWN_JS, CHART_DRAWN_JS, CHROME_ARGS, CHROMIUM, IDLE_JS,  # noqa: E402  (same folder)
+                   SETTLE_MS, TITLE_SHOWN_JS, Server)
 
 TIMEOUT = 15.0
 REPO = Path(__file__).resolve().parent.parent
@@ -111,6 +116,54 @@ async def session(ws_url: str, seconds: float, interval: float, times: list, err
         errors.append(f"{type(exc).__name__}: {exc}")
 
 
+async def browser_page(browser, url: str, seconds: float, interval: float, times: list, errors: list, seed: int,
+                       names: list[str]) -> None:
+    """A real Chromium page beside the websocket clients: opens the onset page and, every ~interval
+    seconds, picks another condition in the select box; times pointerdown -> chart title shows it
+    (as bench.py does), i.e. what a user sees while the server is under load."""
+    rng = random.Random(1000 + seed)
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = await ctx.new_page()
+        await page.goto(url.rstrip("/") + "/onset", timeout=TIMEOUT * 4000)
+        await page.wait_for_function(CHART_DRAWN_JS, polling="raf", timeout=TIMEOUT * 4000)
+        end = time.monotonic() + seconds
+        await asyncio.sleep(rng.uniform(0, interval))
+        while time.monotonic() < end:
+            name = rng.choice(names)
+            try:
+                await page.wait_for_function(IDLE_JS, polling=100, timeout=TIMEOUT * 1000)
+                await page.wait_for_timeout(SETTLE_MS)
+                current = await page.locator(".st-key-condition input").first.input_value()
+                if current == name:
+                    continue
+                await page.locator(".st-key-condition [data-testid='stSelectbox']").first.click(timeout=TIMEOUT * 1000)
+                option = page.get_by_role("option", name=name, exact=True)
+                await option.wait_for(timeout=TIMEOUT * 1000)
+                await page.evaluate(ARM_POINTERDOWN_JS)
+                await option.click(timeout=TIMEOUT * 1000)
+                handle = await page.wait_for_function(TITLE_SHOWN_JS, arg=name, polling="raf", timeout=TIMEOUT * 1000)
+                times.append(float(await handle.json_value()) / 1000.0)
+            except Exception as exc:  # a missing update or a stuck page counts as an error
+                errors.append(f"browser page: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+            await asyncio.sleep(max(0.0, interval + rng.uniform(-1, 1) - 1.0))
+    except Exception as exc:
+        errors.append(f"browser page could not open: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+    finally:
+        await ctx.close()
+
+
+def summary(times: list[float], errors: list[str]) -> dict:
+    q = statistics.quantiles(times, n=20) if len(times) >= 20 else None
+    return {
+        "interactions": len(times), "errors": len(errors),
+        "p50_s": round(statistics.median(times), 3) if times else None,
+        "p95_s": round(q[18], 3) if q else (round(max(times), 3) if times else None),
+        "max_s": round(max(times), 3) if times else None,
+        "error_samples": errors[:5],
+    }
+
+
 async def main_async(args) -> dict:
     server = None
     url = args.url
@@ -122,21 +175,26 @@ async def main_async(args) -> dict:
     ws_url = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
     times: list[float] = []
     errors: list[str] = []
+    b_times: list[float] = []
+    b_errors: list[str] = []
     try:
         conditions = condition_names(Path(args.data_dir) if args.data_dir else REPO / "data")
-        await asyncio.gather(*[session(ws_url, args.seconds, args.interval, times, errors, i, conditions)
-                               for i in range(args.sessions)])
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True) if args.browsers else None
+            try:
+                await asyncio.gather(
+                    *[session(ws_url, args.seconds, args.interval, times, errors, i, conditions) for i in range(args.sessions)],
+                    *[browser_page(browser, url, args.seconds, args.interval, b_times, b_errors, i, list(conditions.values()))
+                      for i in range(args.browsers)])
+            finally:
+                if browser:
+                    await browser.close()
     finally:
         if server:
             server.stop()
-    q = statistics.quantiles(times, n=20) if len(times) >= 20 else None
-    result = {
-        "sessions": args.sessions, "seconds": args.seconds, "interactions": len(times), "errors": len(errors),
-        "p50_s": round(statistics.median(times), 3) if times else None,
-        "p95_s": round(q[18], 3) if q else None, "max_s": round(max(times), 3) if times else None,
-        "error_samples": errors[:5],
-        "slowest": sorted(stamps, key=lambda s: -s[1])[:10],
-    }
+    result = {"sessions": args.sessions, "browser_pages": args.browsers, "seconds": args.seconds,
+              **summary(times, errors), "slowest": sorted(stamps, key=lambda s: -s[1])[:10],
+              "browser": summary(b_times, b_errors)}
     return result
 
 
@@ -145,18 +203,24 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--interval", type=float, default=5)
+    parser.add_argument("--browsers", type=int, default=3, help="real Chromium pages alongside (default 3, max 5)")
     parser.add_argument("--url", default=None, help="existing server on 127.0.0.1 (default: start one)")
     parser.add_argument("--data-dir", default=None, help="data folder for the server it starts")
     args = parser.parse_args()
     args.sessions = min(args.sessions, 50)
     args.seconds = min(args.seconds, 300)
+    args.browsers = max(0, min(args.browsers, 5))
     if args.url and not args.url.startswith(("http://127.", "http://localhost")):
         parser.error("loopback only")
     result = asyncio.run(main_async(args))
     print(json.dumps(result, indent=2))
     print(f"p50 {result['p50_s']} s, p95 {result['p95_s']} s, max {result['max_s']} s, "
           f"{result['interactions']} interactions, {result['errors']} errors (target: p95 < 1 s, 0 errors)")
-    return 0 if result["errors"] == 0 else 1
+    b = result["browser"]
+    if args.browsers:
+        print(f"browser pages ({args.browsers}, pointerdown to chart updated): p50 {b['p50_s']} s, p95 {b['p95_s']} s, "
+              f"max {b['max_s']} s, {b['interactions']} interactions, {b['errors']} errors")
+    return 0 if result["errors"] == 0 and b["errors"] == 0 else 1
 
 
 if __name__ == "__main__":
