@@ -8,9 +8,15 @@ import streamlit as st
 
 CONDITIONS = [f"Floor condition {i}" for i in range(1, 10)]
 
-condition = st.selectbox("Condition", CONDITIONS, key="condition")
-i = CONDITIONS.index(condition) + 1
-weeks = list(range(1, 13))
-fig = px.line(x=weeks, y=[(w * i) % 17 + w for w in weeks], markers=True,
-              title=f"Score by week · {condition}", labels={"x": "Week", "y": "Score"})
-st.plotly_chart(fig)
+
+def floor() -> None:
+    condition = st.selectbox("Condition", CONDITIONS, key="condition")
+    i = CONDITIONS.index(condition) + 1
+    weeks = list(range(1, 13))
+    fig = px.line(x=weeks, y=[(w * i) % 17 + w for w in weeks], markers=True,
+                  title=f"Score by week · {condition}", labels={"x": "Week", "y": "Score"})
+    st.plotly_chart(fig)
+
+
+if __name__ == "__main__":  # `streamlit run bench/floor_app.py` (floor_nav_app.py imports floor())
+    floor()
