@@ -188,6 +188,13 @@ def lazy_table(label: str, table: pd.DataFrame, key: str, csv_name: str | None =
                             file_name=csv_name, mime="text/csv", key=f"{key}_csv", icon=":material/download:")
 
 
+def wide_table(heading: str, table: pd.DataFrame, note: str) -> None:
+    """A heading, a treatments-as-columns text table (tall rows, so values wrap) and a note under it."""
+    st.subheader(heading)
+    st.dataframe(table, hide_index=True, width="stretch", row_height=60)
+    st.caption(note)
+
+
 def source_line(table: pd.DataFrame, limit: int = 5) -> str:
     """Short 'Title [type]; …' line of the distinct sources behind a chart's cells."""
     seen: list[str] = []

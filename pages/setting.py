@@ -1,6 +1,4 @@
 """Administration setting: time commitment of a course and where / who / anaesthesia / monitoring."""
-import streamlit as st
-
 from evidash import figures, render
 from evidash.state import PageState, run_page
 
@@ -9,9 +7,8 @@ def body(state: PageState) -> None:
     ev = state.evidence
     view = figures.setting(ev, ev.version, tuple(state.treatment_ids))
     render.chart_block(ev, state.present, view)
-    st.subheader("Where, who, anaesthesia, monitoring and driving")
-    st.dataframe(view.extra, hide_index=True, width="stretch", row_height=60)
-    st.caption("Open the Overview and select a cell to read its detail and sources.")
+    render.wide_table("Where, who, anaesthesia, monitoring and driving", view.extra,
+                      "Open the Overview and select a cell to read its detail and sources.")
 
 
 run_page("Administration setting: what a course involves", body, filters=("treatments",))
