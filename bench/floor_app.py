@@ -9,14 +9,17 @@ import streamlit as st
 CONDITIONS = [f"Floor condition {i}" for i in range(1, 10)]
 
 
-def floor() -> None:
-    condition = st.selectbox("Condition", CONDITIONS, key="condition")
+def floor_figure(condition: str):
     i = CONDITIONS.index(condition) + 1
     weeks = list(range(1, 13))
-    fig = px.line(x=weeks, y=[(w * i) % 17 + w for w in weeks], markers=True,
-                  title=f"Score by week · {condition}", labels={"x": "Week", "y": "Score"})
-    st.plotly_chart(fig)
+    return px.line(x=weeks, y=[(w * i) % 17 + w for w in weeks], markers=True,
+                   title=f"Score by week · {condition}", labels={"x": "Week", "y": "Score"})
 
 
-if __name__ == "__main__":  # `streamlit run bench/floor_app.py` (floor_nav_app.py imports floor())
+def floor() -> None:
+    condition = st.selectbox("Condition", CONDITIONS, key="condition")
+    st.plotly_chart(floor_figure(condition))
+
+
+if __name__ == "__main__":  # `streamlit run bench/floor_app.py` (floor_nav_app.py imports floor(), plot_draw.py floor_figure())
     floor()

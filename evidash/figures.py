@@ -94,4 +94,4 @@ def framed(_view: ChartView, key: tuple, source_line: str, as_of: str, link: str
     """The figure as shown: a copy of the view's figure with the sources, as-of date and link drawn in
     (and presenter styling). Shared read-only, like the views."""
     fig = charts.with_provenance(go.Figure(_view.fig), source_line, as_of, link)
-    return charts.presenter(fig) if present else fig
+    return charts.fit_left_margin(charts.presenter(fig) if present else fig)

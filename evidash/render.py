@@ -215,7 +215,9 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     exactly those cells, and the chart as PNG or SVG."""
     summary, table, filename = view.summary, view.table, view.filename
     fig = framed(view, view.key, source_line(table), ev.as_of, canonical_url(), present)
-    st.plotly_chart(fig, config=export_config(filename), width="stretch")
+    # theme=None: the chart keeps its own template (15 px dark text, as in the exports); Streamlit's theme
+    # would replace it with 12 px grey text, too small and too faint on a shared screen.
+    st.plotly_chart(fig, config=export_config(filename), width="stretch", theme=None)
     st.markdown(escape_md(summary))
     box = lazy_expander("Data, sources and downloads for this chart", key=f"show_{view.key[0]}_data")
     if box is None:

@@ -128,3 +128,25 @@ def test_escape_and_links_are_safe():
     assert source_link({"url": None, "doi": "10.1000/x1", "pmid": None}) == "https://doi.org/10.1000/x1"
     assert source_link({"url": None, "doi": None, "pmid": "123"}) == "https://pubmed.ncbi.nlm.nih.gov/123/"
     assert format_reference({"authors": "Smith J", "title": "A trial", "publisher": "J Tests", "year": 2020.0, "doi": "10.1/x", "pmid": None}) == "Smith J. A trial. J Tests; 2020. doi:10.1/x"
+
+
+def test_chart_left_margin_fits_the_longest_label(ev):
+    """The server reserves the left margin the y labels need (so the browser lays a chart out once):
+    longer labels and presenter type get more room; a chart without category labels is left alone."""
+    from evidash import charts, figures, render
+    tids = tuple(ev.treatments["treatment_id"])
+
+    def margin(condition, present):
+        view = figures.onset(ev, ev.version, condition, tids)
+        fig = figures.framed(view, view.key, render.source_line(view.table), ev.as_of, "http://x/onset", present)
+        longest = max((y for t in fig.data for y in t.y if isinstance(y, str)), key=len)
+        return fig.layout.margin.l, longest
+
+    one, one_label = margin("trd", False)
+    every, every_label = margin(views.ALL, False)
+    assert one_label == "IV ketamine" and " — " in every_label
+    assert one == int(charts.text_width_px("IV ketamine", 15) + charts.LABEL_PAD_PX)
+    assert every > one and margin("trd", True)[0] > one
+    assert charts.text_width_px("MMMM", 15) > charts.text_width_px("iiii", 15)
+    empty = charts.fit_left_margin(charts._empty("t", "nothing"))
+    assert empty.layout.margin.l is None

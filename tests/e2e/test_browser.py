@@ -62,6 +62,25 @@ def assert_no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0, page.locator('[data-testid="stException"]').first.inner_text()
 
 
+LABELS_FIT_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')].map(gd => {
+    const box = gd.getBoundingClientRect();
+    const labels = [...gd.querySelectorAll('.ytick text')];
+    const left = Math.min(...labels.map(t => t.getBoundingClientRect().left));
+    return {labels: labels.length, asked: gd.layout.margin && gd.layout.margin.l, drawn: gd._fullLayout._size.l, labelsFrom: left - box.left};
+})"""
+
+
+def assert_chart_labels_fit(page) -> None:
+    """Every chart's left-axis labels are inside the chart, and the left margin the server reserved
+    for them was enough (so Plotly laid the chart out once, not twice: charts.fit_left_margin)."""
+    page.locator(".js-plotly-plot .ytick text").first.wait_for()
+    charts = [c for c in page.evaluate(LABELS_FIT_JS) if c["labels"]]
+    assert charts
+    for chart in charts:
+        assert chart["labelsFrom"] >= 0, chart
+        assert chart["asked"] is not None and chart["drawn"] <= chart["asked"] + 0.5, chart
+
+
 def run_axe(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
@@ -81,6 +100,8 @@ def test_page_loads_is_accessible_and_is_captured(app_page, app_url, slug, prese
     assert "not medical advice" in app_page.locator('[data-testid="stMain"]').inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)
     app_page.screenshot(path=str(SHOTS / f"{slug}{'-presenter' if present else ''}.png"))
+    if app_page.locator('[data-testid="stMain"] .js-plotly-plot').count():
+        assert_chart_labels_fit(app_page)
     if present:
         assert not app_page.locator('[data-testid="stSidebar"]').is_visible()
         sizes = app_page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p')]
