@@ -65,6 +65,12 @@ def _range_traces(fig: go.Figure, data: pd.DataFrame, lo: str, hi: str, label: s
         ), row=row, col=col)
 
 
+def category_range(n: int) -> list[float]:
+    """A fixed range for n category rows: half a row of room at each end. Autorange would pad a
+    lines+markers axis by 5 % of its length, a blank band several rows high on a long chart."""
+    return [-0.6, n - 0.4]
+
+
 def range_chart(df: pd.DataFrame, lo: str, hi: str, colours: dict[str, str], title: str, x_title: str,
                 log_days: bool = False, label: str = "Label") -> go.Figure:
     data = df.dropna(subset=[lo, hi])
@@ -75,7 +81,7 @@ def range_chart(df: pd.DataFrame, lo: str, hi: str, colours: dict[str, str], tit
     _range_traces(fig, data, lo, hi, label, colours)
     fig.update_layout(template=TEMPLATE, title=title, height=max(280, 110 + 48 * len(order)), xaxis_title=x_title,
                       yaxis_title=None, hovermode="closest", legend_title_text="", margin=dict(t=90))
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], range=category_range(len(order)))
     if log_days:
         fig.update_xaxes(type="log", tickvals=DAY_TICKS, ticktext=DAY_TICK_TEXT, range=[-2.0, 2.7], showgrid=True, gridcolor="#dddddd")
     else:
@@ -97,7 +103,8 @@ def cost_chart(df: pd.DataFrame, colours: dict[str, str], title: str) -> go.Figu
     for i, currency in enumerate(currencies, start=1):
         part = data[data["currency"] == currency]
         _range_traces(fig, part, "value_min", "value_max", "LabelFull", colours, row=1, col=i)
-        fig.update_yaxes(categoryorder="array", categoryarray=list(dict.fromkeys(part["LabelFull"]))[::-1], row=1, col=i)
+        labels = list(dict.fromkeys(part["LabelFull"]))[::-1]
+        fig.update_yaxes(categoryorder="array", categoryarray=labels, range=category_range(len(labels)), row=1, col=i)
         fig.update_xaxes(showgrid=True, gridcolor="#dddddd", title_text=f"Amount ({currency})", rangemode="tozero", row=1, col=i)
     rows = data["LabelFull"].nunique()
     fig.update_layout(template=TEMPLATE, title=title, height=max(320, 130 + 48 * rows), legend_title_text="",

@@ -150,3 +150,11 @@ def test_chart_left_margin_fits_the_longest_label(ev):
     assert charts.text_width_px("MMMM", 15) > charts.text_width_px("iiii", 15)
     empty = charts.fit_left_margin(charts._empty("t", "nothing"))
     assert empty.layout.margin.l is None
+
+
+def test_long_charts_have_no_blank_band(ev):
+    """Category rows fill the axis: autorange would add 5 % of its length as blank space at each end."""
+    from evidash import charts, figures
+    view = figures.onset(ev, ev.version, views.ALL, tuple(ev.treatments["treatment_id"]))
+    rows = len(view.fig.layout.yaxis.categoryarray)
+    assert rows > 5 and list(view.fig.layout.yaxis.range) == charts.category_range(rows) == [-0.6, rows - 0.4]
