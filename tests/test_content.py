@@ -158,3 +158,11 @@ def test_long_charts_have_no_blank_band(ev):
     view = figures.onset(ev, ev.version, views.ALL, tuple(ev.treatments["treatment_id"]))
     rows = len(view.fig.layout.yaxis.categoryarray)
     assert rows > 5 and list(view.fig.layout.yaxis.range) == charts.category_range(rows) == [-0.6, rows - 0.4]
+
+
+def test_heatmap_cells_put_the_share_on_its_own_line(ev):
+    from evidash import figures
+    view = figures.side_effects(ev, ev.version, tuple(ev.treatments["treatment_id"]))
+    texts = {t for row in view.fig.data[0].text for t in row if t}
+    assert "Very common<br>(≥10%)" in texts and "Reported, not<br>quantified" in texts
+    assert not any(" (" in t for t in texts)
