@@ -9,7 +9,7 @@ TEMPLATE = "evidash"
 _base = go.layout.Template(pio.templates["simple_white"])
 # The app's own font on screen (Streamlit serves "Source Sans"); exports fall back to DejaVu Sans.
 _base.layout.font = dict(family='"Source Sans", "Source Sans Pro", "DejaVu Sans", Arial, sans-serif', size=15, color="#1a1a1a")
-_base.layout.title = dict(font=dict(size=18, weight=600), x=0, xanchor="left")
+_base.layout.title = dict(font=dict(size=18, weight=600), x=0, xanchor="left", pad=dict(l=6))  # pad: off the edge of exported images
 _base.layout.margin = dict(l=10, r=20, t=60, b=50)
 _base.layout.hoverlabel = dict(font_size=14, align="left")
 _base.layout.legend = dict(title_text="", orientation="h", yanchor="bottom", y=1.0, x=0)  # y=1: a fixed gap above tall plots too
