@@ -162,6 +162,8 @@ def test_switching_pages_keeps_the_filters(app_page, app_url):
     app_page.wait_for_url(re.compile(r"/cost"))
     settle(app_page)
     assert app_page.locator("h1").first.inner_text().strip() == "Cost and access"
+    current = app_page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]')  # for screen readers too
+    assert current.count() == 1 and "Cost and access" in current.inner_text()
     assert "condition=trd" in app_page.url and "treatments=cbt" in app_page.url
     # Cost does not depend on the condition, so it offers only the treatments filter, holding the kept choice.
     assert app_page.locator('[data-testid="stMain"] .st-key-condition').count() == 0
