@@ -90,7 +90,10 @@ def range_chart(df: pd.DataFrame, lo: str, hi: str, colours: dict[str, str], tit
 
 
 def cost_chart(df: pd.DataFrame, colours: dict[str, str], title: str) -> go.Figure:
-    """Price ranges, one panel per currency so amounts in different currencies never share an axis."""
+    """Price ranges, one panel per currency so amounts in different currencies never share an axis.
+
+    Panels are stacked, each as wide as the chart with its labels in the one left margin (side by side,
+    long labels of one panel ran into the next), and each as tall as its rows."""
     from plotly.subplots import make_subplots
 
     data = df.dropna(subset=["value_min", "value_max"])
@@ -98,16 +101,19 @@ def cost_chart(df: pd.DataFrame, colours: dict[str, str], title: str) -> go.Figu
         return _empty(title, "No prices reported for this selection")
     data = data.assign(LabelFull=data["Label"] + " · " + data["Attribute"])
     currencies = list(dict.fromkeys(data["currency"]))
+    counts = [data.loc[data["currency"] == c, "LabelFull"].nunique() for c in currencies]
+    gap_px, row_px = 100, 48  # gap: the upper panel's tick labels and axis title
+    plot_px = row_px * sum(counts) + gap_px * (len(currencies) - 1)
     # Each panel's x-axis title names its currency (no subplot titles: they would sit on the legend).
-    fig = make_subplots(rows=1, cols=len(currencies), horizontal_spacing=0.25 if len(currencies) > 1 else 0.1)
+    fig = make_subplots(rows=len(currencies), cols=1, row_heights=counts,
+                        vertical_spacing=gap_px / plot_px if len(currencies) > 1 else 0)
     for i, currency in enumerate(currencies, start=1):
         part = data[data["currency"] == currency]
-        _range_traces(fig, part, "value_min", "value_max", "LabelFull", colours, row=1, col=i)
+        _range_traces(fig, part, "value_min", "value_max", "LabelFull", colours, row=i, col=1)
         labels = list(dict.fromkeys(part["LabelFull"]))[::-1]
-        fig.update_yaxes(categoryorder="array", categoryarray=labels, range=category_range(len(labels)), row=1, col=i)
-        fig.update_xaxes(showgrid=True, gridcolor="#dddddd", title_text=f"Amount ({currency})", rangemode="tozero", row=1, col=i)
-    rows = data["LabelFull"].nunique()
-    fig.update_layout(template=TEMPLATE, title=title, height=max(320, 130 + 48 * rows), legend_title_text="",
+        fig.update_yaxes(categoryorder="array", categoryarray=labels, range=category_range(len(labels)), row=i, col=1)
+        fig.update_xaxes(showgrid=True, gridcolor="#dddddd", title_text=f"Amount ({currency})", rangemode="tozero", row=i, col=1)
+    fig.update_layout(template=TEMPLATE, title=title, height=max(320, plot_px + 150), legend_title_text="",
                       margin=dict(t=100))
     return fig
 
@@ -182,14 +188,14 @@ def text_width_px(text: str, size: float) -> float:
 
 
 def fit_left_margin(fig: go.Figure) -> go.Figure:
-    """Reserve room for the longest category label on the left axis.
+    """Reserve room for the longest category label on the left axes.
 
     Plotly's axis ``automargin`` (kept on, from the template, as a safety net against clipped labels)
     grows a margin that is too small by laying the whole chart out a second time. Starting from a
     margin that already fits makes that second pass unnecessary, which halves the drawing time in the
     browser on every filter change (measured with bench/plot_draw.py)."""
-    lines = {line for t in fig.data if (getattr(t, "yaxis", None) or "y") == "y"
-             for y in (t.y if t.y is not None else []) if isinstance(y, str) for line in y.split("<br>")}
+    lines = {line for t in fig.data for y in (t.y if t.y is not None else []) if isinstance(y, str)
+             for line in y.split("<br>")}  # every chart keeps all its category axes on the left
     if not lines:
         return fig
     size = fig.layout.yaxis.tickfont.size or fig.layout.font.size or pio.templates[TEMPLATE].layout.font.size

@@ -166,3 +166,21 @@ def test_heatmap_cells_put_the_share_on_its_own_line(ev):
     texts = {t for row in view.fig.data[0].text for t in row if t}
     assert "Very common<br>(≥10%)" in texts and "Reported, not<br>quantified" in texts
     assert not any(" (" in t for t in texts)
+
+
+def test_cost_chart_stacks_one_full_width_panel_per_currency():
+    """Prices in two currencies: two stacked panels, each named by its axis title, each with its own rows,
+    and the left margin fits the longest label of either panel (side by side, labels ran into the next panel)."""
+    from evidash import charts
+    rows = pd.DataFrame({
+        "Treatment": ["A", "B", "A"], "Label": ["A (US, 2020)", "B (US, 2021)", "A with a much longer label (UK, 2022)"],
+        "Attribute": ["Cost per session"] * 3, "currency": ["USD", "USD", "GBP"], "value_min": [1.0, 2.0, 3.0],
+        "value_max": [2.0, 3.0, 4.0], "value": ["x"] * 3, "Backing": ["y"] * 3, "Sources": ["z"] * 3})
+    fig = charts.cost_chart(rows, {"A": "#111111", "B": "#222222"}, "Prices")
+    assert [fig.layout.xaxis.title.text, fig.layout.xaxis2.title.text] == ["Amount (USD)", "Amount (GBP)"]
+    top, bottom = fig.layout.yaxis.domain, fig.layout.yaxis2.domain
+    assert bottom[1] < top[0] and top[1] - top[0] > bottom[1] - bottom[0]  # stacked; two rows get more height than one
+    assert list(fig.layout.yaxis2.categoryarray) == ["A with a much longer label (UK, 2022) · Cost per session"]
+    charts.fit_left_margin(fig)
+    assert fig.layout.margin.l == int(charts.text_width_px(fig.layout.yaxis2.categoryarray[0], 15) + charts.LABEL_PAD_PX)
+    assert not fig.layout.annotations  # no subplot titles over the legend
