@@ -22,7 +22,7 @@ DAY_TICK_TEXT = ["1 hour", "4 hours", "1 day", "1 week", "1 month", "3 months", 
 def _wrap(text: str, width: int = 60) -> str:
     words, lines, line = str(text).split(), [], ""
     for w in words:
-        if len(line) + len(w) + 1 > width:
+        if line and len(line) + len(w) + 1 > width:  # a first word longer than the width is a line of its own
             lines.append(line)
             line = w
         else:
@@ -32,10 +32,11 @@ def _wrap(text: str, width: int = 60) -> str:
 
 
 def _cell_lines(text: str, width: int = 14) -> str:
-    """A heatmap cell's text, wrapped; a share in brackets ("Common (1–10%)") starts its own line, so
-    the band fits its cell at 1280 px."""
+    """Text for a heatmap cell or column, wrapped to fit its width at 1280 px: a part in brackets
+    ("Common (1–10%)") starts its own line, and a long hyphenated word may break after the hyphen."""
     head, bracket, share = text.partition(" (")
-    return _wrap(head, width) + (f"<br>({share}" if bracket else "")
+    head = _wrap(head.replace("-", "- "), width).replace("- ", "-")  # a long word may break after its hyphen
+    return head + (f"<br>{_wrap('(' + share, width)}" if bracket else "")
 
 
 def _empty(title: str, message: str) -> go.Figure:
@@ -129,7 +130,7 @@ def heatmap(grid: pd.DataFrame, title: str) -> go.Figure:
     z, text = z.reindex(index=rows, columns=cols), text.reindex(index=rows, columns=cols)
     wrapped = text.map(lambda s: _cell_lines(s) if isinstance(s, str) else "")
     fig = go.Figure(go.Heatmap(
-        z=z.values, x=[_wrap(c, 12) for c in cols], y=rows, text=wrapped.values, texttemplate="%{text}",
+        z=z.values, x=[_cell_lines(c, 12) for c in cols], y=rows, text=wrapped.values, texttemplate="%{text}",
         textfont=dict(size=13, color="#1a1a1a"), zmin=0, zmax=6, showscale=False, xgap=3, ygap=3,
         colorscale=[[0, "#f4f4f4"], [0.34, "#fdf3d7"], [0.67, "#f9c98f"], [1, "#ef8a62"]],
         hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
@@ -148,17 +149,22 @@ def export_config(filename: str) -> dict:
     return {**EXPORT_CONFIG, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
-def with_provenance(fig: go.Figure, source_line: str, as_of: str, link: str) -> go.Figure:
+def with_provenance(fig: go.Figure, source_line: str, as_of: str, link: str, font_size: int = 12) -> go.Figure:
     """Draw the source line, the data's as-of date and the page link into the figure itself, so that
-    every export (modebar PNG, PNG/SVG downloads) carries them."""
+    every export (modebar PNG, PNG/SVG downloads) carries them. Call it last, once the fonts are final:
+    it goes below the x-axis tick labels (however many lines they have) and the axis title."""
     text = _wrap(f"Sources: {source_line}", 95) + f"<br>Data as of {as_of} · {link}"
     lines = text.count("<br>") + 1
     has_axis_title = bool(fig.layout.xaxis.title.text)
-    gap = 78 if has_axis_title else 48  # below tick labels and the axis title
+    tick_size = fig.layout.xaxis.tickfont.size or fig.layout.font.size or pio.templates[TEMPLATE].layout.font.size
+    tick_lines = max((x.count("<br>") + 1 for t in fig.data for x in (t.x if t.x is not None else []) if isinstance(x, str)),
+                     default=1)
+    gap = (78 if has_axis_title else 48) + int(1.25 * tick_size * (tick_lines - 1))
     fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                       yshift=-gap, showarrow=False, align="left", font=dict(size=12, color="#333333"),
+                       yshift=-gap, showarrow=False, align="left", font=dict(size=font_size, color="#333333"),
                        name="provenance")
-    fig.update_layout(margin=dict(b=gap + 20 * lines + 12), height=(fig.layout.height or 400) + 20 * lines + 40)
+    line_px = int(font_size * 1.65)
+    fig.update_layout(margin=dict(b=gap + line_px * lines + 12), height=(fig.layout.height or 400) + line_px * lines + 40)
     return fig
 
 
@@ -168,7 +174,6 @@ def presenter(fig: go.Figure) -> go.Figure:
     fig.update_xaxes(tickfont_size=PRESENTER_FONT - 1, title_font_size=PRESENTER_FONT)
     fig.update_yaxes(tickfont_size=PRESENTER_FONT - 1, title_font_size=PRESENTER_FONT)
     fig.update_annotations(font_size=16)
-    fig.update_annotations(font_size=14, selector=dict(name="provenance"))
     fig.update_traces(textfont_size=16, selector=dict(type="heatmap"))
     return fig
 

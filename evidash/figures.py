@@ -93,5 +93,8 @@ def side_effects(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) ->
 def framed(_view: ChartView, key: tuple, source_line: str, as_of: str, link: str, present: bool) -> go.Figure:
     """The figure as shown: a copy of the view's figure with the sources, as-of date and link drawn in
     (and presenter styling). Shared read-only, like the views."""
-    fig = charts.with_provenance(go.Figure(_view.fig), source_line, as_of, link)
-    return charts.fit_left_margin(charts.presenter(fig) if present else fig)
+    fig = go.Figure(_view.fig)
+    if present:
+        fig = charts.presenter(fig)
+    fig = charts.with_provenance(fig, source_line, as_of, link, font_size=14 if present else 12)
+    return charts.fit_left_margin(fig)

@@ -184,3 +184,16 @@ def test_cost_chart_stacks_one_full_width_panel_per_currency():
     charts.fit_left_margin(fig)
     assert fig.layout.margin.l == int(charts.text_width_px(fig.layout.yaxis2.categoryarray[0], 15) + charts.LABEL_PAD_PX)
     assert not fig.layout.annotations  # no subplot titles over the legend
+
+
+def test_sources_line_sits_below_multi_line_tick_labels(ev):
+    """The sources line drawn into a chart starts below its x tick labels, however many lines they
+    have (the heatmap's column names wrap to four), in normal and presenter type."""
+    from evidash import charts, figures, render
+    view = figures.side_effects(ev, ev.version, tuple(ev.treatments["treatment_id"]))
+    assert "Neurological<br>(seizures,<br>headache,<br>sedation)" in view.fig.data[0].x
+    assert not any(x.startswith("<br>") for x in view.fig.data[0].x)
+    for present, tick_px in ((False, 12), (True, charts.PRESENTER_FONT - 1)):
+        fig = figures.framed(view, view.key, render.source_line(view.table), ev.as_of, "http://x/side-effects", present)
+        note = next(a for a in fig.layout.annotations if a.name == "provenance")
+        assert -note.yshift >= 48 + 3 * tick_px and fig.layout.margin.b > -note.yshift
