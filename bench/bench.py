@@ -248,7 +248,7 @@ def one_run(browser, server: Server, out: dict, changes: int) -> None:
 
 
 def summarise(out: dict, changes: int) -> None:
-    f = out["filter"]
+    f = out["filter"]  # in run order, ``changes`` per run
     out["filter_by_run_s"] = [round(statistics.median(f[i:i + changes]), 3) for i in range(0, len(f), changes)]
     out["cold_load_s"] = round(statistics.median(out["cold"]), 3)
     out["filter_change_s"] = round(statistics.median(out["filter"]), 3)
