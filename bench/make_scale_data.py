@@ -55,7 +55,7 @@ def _ids(prefix: str, n: int, width: int) -> list[str]:
 def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("attributes.csv", "blocked_hosts.csv"):
+    for name in ("attributes.csv", "blocked_hosts.csv", "glossary.csv"):
         shutil.copyfile(DATA / name, out / name)
     attrs = pd.read_csv(DATA / "attributes.csv", dtype=str, keep_default_na=False)
 

@@ -46,24 +46,43 @@ def _empty(title: str, message: str) -> go.Figure:
     return fig
 
 
+# Marker shape per measure, so points that measure different things never look alike on one axis.
+MEASURE_SYMBOLS = {
+    "first improvement": "circle", "response": "diamond", "remission": "star",
+    "half of patients improved": "square", "symptom change": "triangle-up",
+}
+
+
 def _range_traces(fig: go.Figure, data: pd.DataFrame, lo: str, hi: str, label: str, colours: dict[str, str],
                   row=None, col=None) -> None:
-    """One trace per treatment (segments separated by gaps), so a chart with hundreds of rows stays light."""
+    """One trace per treatment (segments separated by gaps), so a chart with hundreds of rows stays light.
+    With a ``Measure`` column, each point's marker shape says what it measures."""
     for treatment, rows in data.groupby("Treatment", sort=False):
-        xs, ys, hover = [], [], []
+        xs, ys, hover, symbols = [], [], [], []
         for r in rows.to_dict("records"):
-            text = (f"<b>{r[label]}</b><br>{_wrap(r.get('value', ''))}<br>Backing: {r.get('Backing', '')}"
+            method = f"<br>Measures: {r['Method']}" if r.get("Method") else ""
+            text = (f"<b>{r[label]}</b><br>{_wrap(r.get('value', ''))}{method}<br>Backing: {r.get('Backing', '')}"
                     f"<br>Sources: {_wrap(r.get('Sources', ''))}")
             xs += [r[lo], r[hi], None]
             ys += [r[label], r[label], None]
             hover += [text, text, None]
+            symbol = MEASURE_SYMBOLS.get(r.get("Measure") or "", "circle")
+            symbols += [symbol, symbol, "circle"]
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines+markers", name=str(treatment), legendgroup=str(treatment),
             showlegend=not any(t.name == str(treatment) for t in fig.data),
             line=dict(width=12, color=colours.get(treatment, "#555555")),
-            marker=dict(size=16, color=colours.get(treatment, "#555555"), line=dict(width=1, color="#1a1a1a")),
+            marker=dict(size=16, color=colours.get(treatment, "#555555"), line=dict(width=1, color="#1a1a1a"), symbol=symbols),
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", connectgaps=False,
         ), row=row, col=col)
+
+
+def measure_legend(fig: go.Figure, measures: list[str]) -> None:
+    """Legend entries (grey, no data) explaining the marker shape of each measure shown."""
+    for m in measures:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"Shape: {m}", legendgroup="measures",
+                                 marker=dict(size=14, color="#777777", symbol=MEASURE_SYMBOLS.get(m, "circle"),
+                                             line=dict(width=1, color="#1a1a1a")), hoverinfo="skip"))
 
 
 def category_range(n: int) -> list[float]:

@@ -7,13 +7,16 @@ shows those instead of a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from .load import LINE, data_dir_from_env, data_version, read_tables
 from .problems import Problem, errors
-from .schema import SOURCE_TIER, STRONG_SOURCE_TYPES
+from .schema import (
+    CLAIMS_PAYERS_CANNOT_BACK, DESIGN_LABELS, PAYER_TYPES, SMALL_N, SOURCE_TIER, STRONG_SOURCE_TYPES, UNCONTROLLED_DESIGNS,
+)
 from .validate import validate_raw
 
 
@@ -26,6 +29,7 @@ class Evidence:
     citations: pd.DataFrame
     sources: pd.DataFrame
     effects: pd.DataFrame
+    glossary: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: list[Problem] = field(default_factory=list)
     data_dir: Path | None = None
     version: str = ""  # fingerprint of the data files; part of every cache key
@@ -34,17 +38,14 @@ class Evidence:
     def ok(self) -> bool:
         return not errors(self.problems)
 
-    @property
+    @cached_property
     def cell_lookup(self) -> dict[tuple, dict]:
         """(treatment_id, condition_id or None, attribute_id) -> cell record; built once per Evidence."""
-        cached = self.__dict__.get("_cell_lookup")
-        if cached is None:
-            cached = {}
-            for record in self.cells.to_dict("records"):
-                cond = record["condition_id"] if isinstance(record["condition_id"], str) else None
-                cached.setdefault((record["treatment_id"], cond, record["attribute_id"]), record)
-            self.__dict__["_cell_lookup"] = cached
-        return cached
+        lookup: dict[tuple, dict] = {}
+        for record in self.cells.to_dict("records"):
+            cond = record["condition_id"] if isinstance(record["condition_id"], str) else None
+            lookup.setdefault((record["treatment_id"], cond, record["attribute_id"]), record)
+        return lookup
 
     @property
     def as_of(self) -> str:
@@ -61,7 +62,7 @@ def _typed(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = {}
     for name, frame in frames.items():
         frame = frame.copy()
-        for column in ("value_min", "value_max", "price_year", "year", "sort_order"):
+        for column in ("value_min", "value_max", "price_year", "year", "sort_order", "n"):
             if column in frame.columns:
                 frame[column] = pd.to_numeric(frame[column], errors="coerce")
         for column in ("per_condition", "numeric"):
@@ -80,11 +81,30 @@ def _derive(t: dict[str, pd.DataFrame]) -> None:
     else:
         cit["source_type"] = pd.Series(dtype="object")
     cit["tier"] = cit["source_type"].map(SOURCE_TIER)
-    best = cit.dropna(subset=["tier"]).sort_values("tier").drop_duplicates("cell_id")
     cells = t["cells.csv"]
+    # A cell's badge is its strongest source *for that claim*: a payer policy never backs an efficacy,
+    # onset or approval claim, so it does not count towards those cells' badge.
+    claim_attr = cit["cell_id"].map(dict(zip(cells["cell_id"], cells["attribute_id"])))
+    counts = ~(claim_attr.isin(CLAIMS_PAYERS_CANNOT_BACK) & cit["source_type"].isin(PAYER_TYPES))
+    best = cit[counts].dropna(subset=["tier"]).sort_values("tier").drop_duplicates("cell_id")
     cells["best_source_type"] = cells["cell_id"].map(best.set_index("cell_id")["source_type"]) if len(best) else None
     cells["best_tier"] = cells["best_source_type"].map(SOURCE_TIER)
     cells["n_citations"] = cells["cell_id"].map(cit.groupby("cell_id").size()).fillna(0).astype(int)
+    for column in ("headline", "measure", "measure_note", "design", "n", "price_year_basis"):
+        if column not in cells.columns:
+            cells[column] = None
+    cells["caution"] = [caution(d, n) for d, n in zip(cells["design"], cells["n"])]
+
+
+def caution(design, n) -> str:
+    """'' or a short warning for a result from a small (n < 50) or uncontrolled study."""
+    parts = []
+    if isinstance(design, str) and design in UNCONTROLLED_DESIGNS:
+        parts.append(f"uncontrolled ({DESIGN_LABELS[design]})")
+    number = pd.to_numeric(n, errors="coerce")
+    if pd.notna(number) and number < SMALL_N:
+        parts.append(f"small study (n={int(number)})")
+    return " · ".join(parts)
 
 
 def load_evidence(data_dir: Path | str | None = None) -> Evidence:
@@ -108,6 +128,7 @@ def load_evidence(data_dir: Path | str | None = None) -> Evidence:
         citations=t["citations.csv"],
         sources=t["sources.csv"],
         effects=t["effects.csv"],
+        glossary=t["glossary.csv"].sort_values("term", key=lambda s: s.str.lower()).reset_index(drop=True),
         problems=problems,
         data_dir=data_dir,
         version=data_version(data_dir),

@@ -34,11 +34,21 @@ def onset(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[str,
     label = views.condition_label(ev, condition)
     data = views.onset(ev, condition, tids)
     plotted = data.dropna(subset=["value_min", "value_max"])
-    fig = charts.range_chart(plotted, "value_min", "value_max", views.colour_map(ev), f"Time to first response · {label}",
+    plotted = plotted.assign(Label=[f"{r.Label} · {r.Measure}" if r.Measure else r.Label for r in plotted.itertuples()])
+    plotted = plotted.assign(Label=[f"{lab} ⚠" if caution else lab for lab, caution in zip(plotted["Label"], plotted["caution"])])
+    fig = charts.range_chart(plotted, "value_min", "value_max", views.colour_map(ev), f"Onset: time to a first effect · {label}",
                              "Time after the first session (log scale)", log_days=True)
+    measures = list(dict.fromkeys(m for m in plotted["Measure"] if m))
+    if len(plotted):
+        charts.measure_legend(fig, measures)
     fastest = plotted.sort_values("value_min").iloc[0] if len(plotted) else None
-    summary = (f"For {label.lower()}, {len(plotted)} of {len(data)} treatment cells report a time to first response; "
-               + (f"the earliest reported is {fastest['Label']} ({fastest['value']})." if fastest is not None else "none are numeric.")
+    kinds = "; ".join(f"{m}: {', '.join(plotted.loc[plotted['Measure'] == m, 'Treatment'])}" for m in measures)
+    flagged = ", ".join(plotted.loc[plotted["caution"] != "", "Treatment"])
+    summary = (f"For {label.lower()}, {len(plotted)} of {len(data)} treatment cells report an onset time; "
+               + (f"the earliest reported is {fastest['Treatment']} ({fastest['value']})." if fastest is not None else "none are numeric.")
+               + (f" The points measure different things (marker shape and row label say which): {kinds}." if len(measures) > 1
+                  else f" All points measure {measures[0]}." if measures else "")
+               + (f" ⚠ marks a small or uncontrolled study ({flagged})." if flagged else "")
                + " Ranges come from different trials and populations, so compare them with care.")
     durability = views.table_for(views.durability(ev, condition, tids))[["Treatment", "Condition", "Value", "Backing", "Sources", "Cell id"]]
     return ChartView(fig, summary, views.table_for(data), f"onset-{condition}", durability,
@@ -96,5 +106,5 @@ def framed(_view: ChartView, key: tuple, source_line: str, as_of: str, link: str
     fig = go.Figure(_view.fig)
     if present:
         fig = charts.presenter(fig)
-    fig = charts.with_provenance(fig, source_line, as_of, link, font_size=14 if present else 12)
+    fig = charts.with_provenance(fig, source_line, as_of, link, font_size=16 if present else 14)
     return charts.fit_left_margin(fig)

@@ -133,3 +133,27 @@ def read_tables(data_dir: Path | str) -> RawTables:
             frame[LINE] = pd.Series(dtype="int64")
         out.frames[name] = frame
     return out
+
+
+CHANGELOG = "CHANGELOG.md"
+
+
+def changelog_entries(data_dir: Path | None, limit: int = 3) -> list[tuple[str, str]]:
+    """The newest ``limit`` entries of data/CHANGELOG.md as (heading, markdown body). Each entry starts
+    with a '## ' heading; body lines are escaped (only list bullets are kept as markdown)."""
+    from .cite import escape_md
+
+    path = Path(data_dir or DEFAULT_DATA_DIR) / CHANGELOG
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    entries: list[tuple[str, list[str]]] = []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            entries.append((line[3:].strip(), []))
+        elif entries and line.strip():
+            bullet = line.lstrip().startswith(("- ", "* "))
+            body = line.lstrip()[2:] if bullet else line.strip()
+            entries[-1][1].append(("- " if bullet else "") + escape_md(body))
+    return [(heading, "\n".join(lines)) for heading, lines in entries[:limit]]

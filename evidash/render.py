@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import views
+from . import bib, views
 from .charts import export_config, to_image
 from .figures import framed
 from .links import canonical_url
@@ -26,11 +26,15 @@ KIND_STYLE = {
     "label": "",
 }
 LEGEND = (
-    "**How to read a cell:** the value, then the strongest kind of source behind it in [brackets]. Icon and shading "
-    "show the same strength: :material/verified: green = regulator or guideline, :material/science: blue = trials or "
-    "meta-analysis, :material/description: yellow = other studies, :material/campaign: pink = weak (news, clinic or "
-    "web pages). :material/help_outline: *No evidence found* (white) means the researchers found no source; "
-    ":material/block: *Not applicable* (grey) means the attribute cannot apply. Click a cell for its sources."
+    "**How to read a cell:** first line, the finding in short; second line, an icon and the strongest kind of source "
+    "behind it; for numbers, a third line says what the number measures (first improvement, response, remission, "
+    "% of patients, price), the study design and its size. :material/warning: marks a small (fewer than 50 patients) "
+    "or uncontrolled result. Icon and shading show the same strength: :material/verified: green = regulator, label, "
+    "guideline or HTA; :material/science: blue = trials or meta-analysis; :material/description: yellow = other studies, "
+    "payer policies or statistics; :material/campaign: pink = weak (news, clinic, web or opinion pages). "
+    ":material/help_outline: *No evidence found* (white) means a search found no citable source (the card says what "
+    "was searched); :material/block: *Not applicable* (grey) means the attribute cannot apply. Click a cell for the "
+    "full sentence and its sources."
 )
 
 # Page CSS (constant, from code; never built from data). Cell buttons are styled by the strength kind
@@ -38,9 +42,15 @@ LEGEND = (
 CSS = """
 <style>
 .block-container {padding-top: 2.2rem; padding-left: 2rem; padding-right: 2rem;}
+h1 {font-size: 1.9rem !important; padding-bottom: 0.3rem !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4a4a55 !important; opacity: 1 !important;}
-[class*="st-key-cell__"] button {min-height: 3.2rem; text-align: left; justify-content: flex-start; line-height: 1.25;}
-[class*="st-key-cell__"] button p {font-size: 0.92rem;}
+[class*="st-key-cell__"] button {min-height: 2.4rem; padding: 0.2rem 0.45rem; text-align: left; justify-content: flex-start;
+  line-height: 1.2;}
+[class*="st-key-cell__"] button div, [class*="st-key-cell__"] button p {text-align: left;}
+[class*="st-key-cell__"] button p {font-size: 0.86rem; line-height: 1.18; margin: 0; overflow-wrap: normal; word-break: normal; hyphens: manual;}
+.st-key-matrix [data-testid="stHorizontalBlock"] {gap: 0.4rem;}
+.st-key-matrix [data-testid="stVerticalBlock"] {gap: 0.35rem;}
+.st-key-matrix [data-testid="stMarkdownContainer"] p {font-size: 0.92rem; margin: 0; line-height: 1.25;}
 """ + "".join(
     f'[class*="st-key-cell__{kind}__"] button {{{style}; border-color: #8a8a8a;}}\n'
     for kind, style in KIND_STYLE.items() if style
@@ -57,6 +67,8 @@ KIND_ICON = {
     "missing": ":material/remove:",
 }
 GROUP_CHOICES = ["all", "onset", "setting", "cost_access", "side_effects", "evidence"]
+GROUP_SHORT = {"all": "All groups", "onset": "Onset", "setting": "Setting", "cost_access": "Cost and access",
+               "side_effects": "Side effects", "evidence": "Evidence"}
 
 
 def _cell_key(kind: str, cell_id: str) -> str:
@@ -75,31 +87,44 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = 
     m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
     groups = views.GROUP_LABELS
     shown = m.display.index if group == "all" else m.display.index[m.display["Group"] == groups.get(group, group)]
-    widths = [1.3] + [1.0] * len(m.treatment_columns)
-    header = st.columns(widths, vertical_alignment="bottom")
-    header[0].markdown("**Attribute**")
-    for col, name in zip(header[1:], m.treatment_columns):
-        col.markdown(f"**{escape_md(name)}**")
+    widths = [1.05] + [1.0] * len(m.treatment_columns)
     clicked = None
-    current_group = None
-    for i in shown:
-        g = m.display.at[i, "Group"]
-        if g != current_group:
-            st.markdown(f"##### {escape_md(g)}")
-            current_group = g
-        cols = st.columns(widths, vertical_alignment="center")
-        cols[0].markdown(escape_md(m.display.at[i, "Attribute"]))
-        for col, name in zip(cols[1:], m.treatment_columns):
-            cell_id = m.cell_ids.at[i, name]
-            kind = m.kinds.at[i, name]
-            if cell_id is None:
-                col.caption(views.NOT_ENTERED_TEXT)
-                continue
-            label = escape_md(m.display.at[i, name])
-            if col.button(label, key=_cell_key(kind, cell_id), icon=KIND_ICON.get(kind), width="stretch", wrap=True,
-                          help=f"Open the evidence for {name}: {m.display.at[i, 'Attribute']}"):
-                clicked = cell_id
+    with st.container(key="matrix"):
+        header = st.columns(widths, vertical_alignment="bottom")
+        header[0].markdown("**Attribute**")
+        for col, name in zip(header[1:], m.treatment_columns):
+            col.markdown(f"**{escape_md(name)}**")
+        current_group = None
+        for i in shown:
+            g = m.display.at[i, "Group"]
+            if g != current_group:
+                st.caption(f"**{escape_md(g).upper()}**")
+                current_group = g
+            cols = st.columns(widths, vertical_alignment="center")
+            cols[0].markdown(escape_md(m.display.at[i, "Attribute"]))
+            for col, name in zip(cols[1:], m.treatment_columns):
+                cell_id = m.cell_ids.at[i, name]
+                if cell_id is None:
+                    col.caption(views.NOT_ENTERED_TEXT)
+                    continue
+                kind = m.kinds.at[i, name]
+                if col.button(cell_label(kind, m.display.at[i, name], m.badges.at[i, name], m.methods.at[i, name]),
+                              key=_cell_key(kind, cell_id), width="stretch", wrap=True,
+                              help=f"Open the evidence for {name}: {m.display.at[i, 'Attribute']}"):
+                    clicked = cell_id
     return clicked
+
+
+def cell_label(kind: str, headline: str, badge: str, method: str) -> str:
+    """A matrix cell's button text: the headline, then the strength icon with its short label, then
+    (for numbers) what is measured, the design and the size. Data text is escaped."""
+    icon = KIND_ICON.get(kind, "")
+    if kind == "no_evidence":
+        return f"{icon} *{escape_md(headline)}*"
+    if kind in ("not_applicable", "missing"):
+        return f"{icon} {escape_md(headline)}"
+    second = f"{icon} {escape_md(badge)}".strip() + (f" · {escape_md(method)}" if method else "")
+    return f"{escape_md(headline)}\n\n{second.replace('⚠', ':material/warning:')}"
 
 
 def evidence_card(ev: Evidence, cell_id: str) -> None:
@@ -115,6 +140,14 @@ def evidence_card(ev: Evidence, cell_id: str) -> None:
         status = cell["status"]
         if status == "reported":
             st.markdown(f"**{escape_md(cell['value'])}**")
+            method = views.method_line(cell)
+            if method:
+                note = cell.get("measure_note")
+                st.markdown(":material/straighten: *Measures:* " + escape_md(method + (f" — {note}" if isinstance(note, str) else ""))
+                            .replace("⚠", ":material/warning:"))
+            if isinstance(cell.get("caution"), str) and cell["caution"]:
+                st.warning(escape_md(f"Read with care: {cell['caution']}. One small or uncontrolled study can overstate an effect."),
+                           icon=":material/warning:")
         elif status == "no_evidence":
             st.markdown(f"*{views.NO_EVIDENCE_TEXT}*")
         else:
@@ -126,8 +159,7 @@ def evidence_card(ev: Evidence, cell_id: str) -> None:
         if isinstance(cell.get("category"), str):
             extras.append(f"Evidence category: {CATEGORY_LABELS.get(cell['category'], cell['category'])}")
         if isinstance(cell.get("currency"), str):
-            year = "" if pd.isna(cell.get("price_year")) else f" {int(cell['price_year'])}"
-            extras.append(f"Price basis: {cell['currency']}{year}, {cell.get('region') or '?'}")
+            extras.append(f"Price basis: {views.price_basis(cell)}")
         if extras:
             st.markdown(escape_md(" · ".join(extras)))
         if len(c.citations):
@@ -189,9 +221,11 @@ def lazy_table(label: str, table: pd.DataFrame, key: str, csv_name: str | None =
 
 
 def wide_table(heading: str, table: pd.DataFrame, note: str) -> None:
-    """A heading, a treatments-as-columns text table (tall rows, so values wrap) and a note under it."""
+    """A heading, a treatments-as-columns text table and a note under it. A static table: its text
+    wraps and the columns share the page width, so every treatment is on screen without scrolling
+    sideways (a canvas data grid would hide the last columns behind a horizontal scroll bar)."""
     st.subheader(heading)
-    st.dataframe(table, hide_index=True, width="stretch", row_height=60)
+    st.table(table.set_index(table.columns[0]).rename_axis(None))
     st.caption(note)
 
 
@@ -233,6 +267,7 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
                         mime="image/svg+xml", key=f"svg_{chart}", icon=":material/image:", on_click="ignore")
 
 
+PRESENTER_LONG_MAX = 80  # presenter cards add the full value after the headline up to this length
 PRESENTER_STEPS = ["onset", "setting", "cost_access", "side_effects", "evidence"]
 
 
@@ -252,7 +287,11 @@ def presenter_card(ev: Evidence, condition: str, treatment_ids: list[str], step:
                 numbers[source_id] = len(numbers) + 1
                 refs.append(f"[{numbers[source_id]}] {titles.get(source_id, source_id)} ({SOURCE_LABELS.get(kind, kind)})")
             marks.append(str(numbers[source_id]))
-        text = views.cell_text(cell).split("  [")[0]
+        text = views.headline(cell)
+        if cell["status"] == "reported" and cell["value"] != text and len(str(cell["value"])) <= PRESENTER_LONG_MAX:
+            text = f"{text} — {cell['value']}"  # the longer sentence where it fits
+        method = views.method_line(cell)
+        text += f" ({method})" if method else ""
         shown.append(text + (f" [{', '.join(marks)}]" if marks else ""))
     cells = cells.assign(Shown=shown)
     label = cells["Attribute"] if condition != views.ALL else cells["Attribute"] + " — " + cells["Condition"]
@@ -261,3 +300,33 @@ def presenter_card(ev: Evidence, condition: str, treatment_ids: list[str], step:
     st.subheader(f"{step} of {len(PRESENTER_STEPS)} · {views.GROUP_LABELS[group]} · {views.condition_label(ev, condition)}")
     st.table(table[order].rename_axis(None))
     st.markdown(escape_md("Sources: " + "; ".join(refs)) if refs else "Sources: none (no reported values in this group).")
+
+
+def reference_exports(container, sources: pd.DataFrame, key: str, what: str = "these sources") -> None:
+    """BibTeX, RIS and CSL-JSON downloads of ``sources`` (written only when clicked)."""
+    row = container.container(horizontal=True, gap="small")
+    for label, (writer, ext, mime) in bib.EXPORTS.items():
+        row.download_button(f"{label}", lambda w=writer: w(sources).encode("utf-8"), file_name=f"{key}.{ext}", mime=mime,
+                            key=f"{key}_{ext}", icon=":material/library_books:", on_click="ignore",
+                            help=f"{what} for Zotero, EndNote or Mendeley ({label})")
+
+
+def sources_of(ev: Evidence, cell_ids) -> pd.DataFrame:
+    """The sources cited by the given cells (citations and specific effects)."""
+    ids = set(ev.citations.loc[ev.citations["cell_id"].isin(list(cell_ids)), "source_id"])
+    ids |= set(ev.effects.loc[ev.effects["cell_id"].isin(list(cell_ids)), "source_id"])
+    return ev.sources[ev.sources["source_id"].isin(ids)]
+
+
+CITED_BY_SHOWN = 12
+
+
+def bibliography_entry(number: int, source, cited: list[str]) -> str:
+    """One reference as markdown: number, Vancouver text (escaped), real links, type and strength,
+    and 'cited by' links that open each citing cell's evidence card."""
+    links = " · ".join(f"[{label} ↗]({url.replace(')', '%29').replace(' ', '%20')})" for label, url in bib.links(source))
+    cells = ", ".join(f"[{escape_md(c)}](/overview?cell={c})" for c in cited[:CITED_BY_SHOWN])
+    more = f" and {len(cited) - CITED_BY_SHOWN} more" if len(cited) > CITED_BY_SHOWN else ""
+    return (f"**{number}.** {escape_md(bib.vancouver(source))}  \n"
+            f"{links or '*no online link*'}  \n"
+            f"*{escape_md(bib.strength(source))}* · cited by: {cells or 'no cell'}{more}")

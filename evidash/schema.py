@@ -33,14 +33,37 @@ STATUSES = ("reported", "no_evidence", "not_applicable")
 BOOLEAN_TEXT = ("true", "false")
 SOURCE_TYPES = (
     "label", "regulatory", "guideline", "hta", "meta_analysis", "rct",
-    "observational", "review", "news", "manufacturer", "clinic", "web_article",
+    "observational", "economic_evaluation", "review", "payer", "statistics",
+    "think_tank", "news", "manufacturer", "clinic", "web_article",
 )
 # Source types that count as authoritative backing in the summary line.
 STRONG_SOURCE_TYPES = ("label", "regulatory", "guideline", "hta", "meta_analysis", "rct")
+# A payer (insurer or Medicare coverage policy, fee schedule, billing guide) speaks for what is paid,
+# not for what works or what is approved: it never counts as backing for these attributes' cells.
+PAYER_TYPES = ("payer",)
+CLAIMS_PAYERS_CANNOT_BACK = ("onset", "durability", "evidence_status", "key_efficacy",
+                             "regulatory_us", "regulatory_england", "regulatory_scotland")
 BANDS = ("very_common", "common", "uncommon", "rare", "very_rare", "not_quantified", "none_reported")
 CATEGORIES = (
-    "approved", "guideline_recommended", "investigational", "insufficient_evidence", "not_recommended",
+    "approved", "guideline_recommended", "investigational", "not_approved", "insufficient_evidence", "not_recommended",
 )
+# What a cell's number measures (one vocabulary for every treatment, so a chart can say it).
+MEASURES = (
+    "first_improvement", "response", "remission", "half_improved", "symptom_change",
+    "incidence", "price", "duration", "count", "frequency",
+)
+MEASURES_NEEDING_NOTE = ("response", "remission", "symptom_change")  # the note names the scale and the rater
+# How the number was obtained.
+DESIGNS = (
+    "meta_analysis", "rct", "open_label", "observational", "case_series", "label", "guideline", "hta",
+    "fee_schedule", "cost_study", "payer_policy", "price_list", "survey", "review",
+)
+SINGLE_STUDY_DESIGNS = ("rct", "open_label", "observational", "case_series")  # these need n
+UNCONTROLLED_DESIGNS = ("open_label", "observational", "case_series")
+SMALL_N = 50
+PRICE_YEAR_BASES = ("published", "seen")
+HEADLINE_MAX = 45
+NO_EVIDENCE_SEARCH_PREFIX = "Searched"
 COST_ATTRIBUTES_UNIT = "currency"
 PERCENT_UNIT = "%"
 
@@ -92,14 +115,20 @@ class CellSchema(pa.DataFrameModel):
     treatment_id: Series[str]
     condition_id: Series[str] = _optional()
     attribute_id: Series[str]
+    headline: Optional[Series[str]] = _optional(str_length={"max_value": HEADLINE_MAX})
     value: Series[str] = pa.Field(str_length={"max_value": 120})
     detail: Series[str] = pa.Field(str_length={"max_value": 600})
+    measure: Optional[Series[str]] = _optional(isin=MEASURES)
+    measure_note: Optional[Series[str]] = _optional(str_length={"max_value": 120})
+    design: Optional[Series[str]] = _optional(isin=DESIGNS)
+    n: Optional[Series[float]] = _optional(coerce=True, ge=1)
     value_min: Series[float] = _optional(coerce=True)
     value_max: Series[float] = _optional(coerce=True)
     status: Series[str] = pa.Field(isin=STATUSES)
     reviewed: Series[str] = pa.Field(str_matches=DATE_PATTERN)
     currency: Series[str] = _optional(str_matches=CURRENCY_PATTERN)
     price_year: Series[float] = _optional(coerce=True, ge=1950, le=2100)
+    price_year_basis: Optional[Series[str]] = _optional(isin=PRICE_YEAR_BASES)
     region: Series[str] = _optional()
     band: Series[str] = _optional(isin=BANDS)
     category: Series[str] = _optional(isin=CATEGORIES)
@@ -148,6 +177,15 @@ class EffectSchema(pa.DataFrameModel):
         strict = False
 
 
+class GlossarySchema(pa.DataFrameModel):
+    term: Series[str] = pa.Field(unique=True, str_length={"max_value": 20})
+    expansion: Series[str] = pa.Field(str_length={"max_value": 80})
+    explanation: Series[str] = pa.Field(str_length={"max_value": 300})
+
+    class Config:
+        strict = False
+
+
 class BlockedHostSchema(pa.DataFrameModel):
     host: Series[str] = pa.Field(unique=True)
     reason: Series[str]
@@ -166,6 +204,7 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "sources.csv": SourceSchema,
     "effects.csv": EffectSchema,
     "blocked_hosts.csv": BlockedHostSchema,
+    "glossary.csv": GlossarySchema,
 }
 
 
@@ -201,18 +240,23 @@ CATEGORY_LABELS = {
     "approved": "Approved or cleared",
     "guideline_recommended": "Guideline-recommended",
     "investigational": "Investigational",
+    "not_approved": "Not approved for this use",
     "insufficient_evidence": "Insufficient evidence",
     "not_recommended": "Not recommended",
 }
 SOURCE_TYPE_LABELS = {
     "label": "Drug label",
-    "regulatory": "Regulator / payer",
+    "regulatory": "Regulator",
     "guideline": "Guideline",
     "hta": "HTA",
     "meta_analysis": "Meta-analysis",
     "rct": "RCT",
     "observational": "Observational",
+    "economic_evaluation": "Economic evaluation",
     "review": "Review",
+    "payer": "Payer policy",
+    "statistics": "Official statistics",
+    "think_tank": "Think tank / opinion",
     "news": "News",
     "manufacturer": "Manufacturer",
     "clinic": "Clinic / info page",
@@ -222,14 +266,34 @@ SOURCE_TYPE_LABELS = {
 SOURCE_TIER = {
     "label": 1, "regulatory": 1, "guideline": 1, "hta": 1,
     "meta_analysis": 2, "rct": 2,
-    "observational": 3, "review": 3,
-    "news": 4, "manufacturer": 4, "clinic": 4, "web_article": 4,
+    "observational": 3, "economic_evaluation": 3, "review": 3, "payer": 3, "statistics": 3,
+    "news": 4, "manufacturer": 4, "clinic": 4, "web_article": 4, "think_tank": 4,
 }
 TIER_LABELS = {
-    1: "Regulatory or guideline",
+    1: "Regulator, label, guideline or HTA",
     2: "Trials or meta-analysis",
-    3: "Other studies",
-    4: "Weak (news, clinic, web)",
+    3: "Other studies, payers, statistics",
+    4: "Weak (news, clinic, web, opinion)",
+}
+# Short badge text next to the tier icon on the overview (colour is never the only cue).
+TIER_SHORT = {1: "Regulator/guideline", 2: "Trials", 3: "Other studies", 4: "Weak source"}
+MEASURE_LABELS = {
+    "first_improvement": "first improvement",
+    "response": "response",
+    "remission": "remission",
+    "half_improved": "half of patients improved",
+    "symptom_change": "symptom change",
+    "incidence": "% of patients",
+    "price": "price",
+    "duration": "duration",
+    "count": "count",
+    "frequency": "frequency",
+}
+DESIGN_LABELS = {
+    "meta_analysis": "meta-analysis", "rct": "RCT", "open_label": "open-label trial", "observational": "observational",
+    "case_series": "case series", "label": "drug label", "guideline": "guideline", "hta": "HTA",
+    "fee_schedule": "fee schedule", "cost_study": "cost study", "payer_policy": "payer policy",
+    "price_list": "clinic price list", "survey": "survey", "review": "review",
 }
 
 _IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")

@@ -16,12 +16,21 @@ from .load import LINE, RawTables
 from .problems import Problem
 from .schema import (
     CELL_ID_PATTERN,
+    CLAIMS_PAYERS_CANNOT_BACK,
     COST_ATTRIBUTES_UNIT,
+    MEASURES_NEEDING_NOTE,
+    NO_EVIDENCE_SEARCH_PREFIX,
+    PAYER_TYPES,
     PERCENT_UNIT,
+    SINGLE_STUDY_DESIGNS,
     TABLES,
     band_for_percent,
     is_ip_host,
 )
+
+# The measures a number may have, by the attribute it belongs to (one vocabulary for every treatment).
+ONSET_MEASURES = ("first_improvement", "response", "remission", "half_improved")
+EFFICACY_MEASURES = ("response", "remission", "symptom_change")
 
 # Markup or script in a text field: data is shown as plain text, so none of this belongs there.
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\bjavascript\s*:|\bvbscript\s*:|\bdata\s*:\s*[a-z]+/|on[a-z]+\s*=\s*['\"]", re.I)
@@ -194,9 +203,9 @@ def _cross_table(raw: RawTables) -> list[Problem]:
                 if number is not None and not 0 <= number <= 100:
                     out.append(P("cells.csv", row, column, f"{number:g} is not a percentage between 0 and 100"))
         if status == "reported" and unit == COST_ATTRIBUTES_UNIT:
-            for column in ("currency", "price_year", "region"):
+            for column in ("currency", "price_year", "price_year_basis", "region"):
                 if cell.get(column) is None:
-                    out.append(P("cells.csv", row, column, "a price must be dated and located: currency, price_year and region are required"))
+                    out.append(P("cells.csv", row, column, "a price must be dated and located: currency, price_year, price_year_basis and region are required"))
         is_side_effect = attr["group"] == "side_effects"
         band = cell.get("band")
         if is_side_effect and status == "reported" and band is None:
@@ -213,6 +222,7 @@ def _cross_table(raw: RawTables) -> list[Problem]:
         if category is not None and aid != "evidence_status":
             out.append(P("cells.csv", row, "category", "category is only used on evidence_status cells"))
 
+    out += _measure_problems(raw, attr_records)
     cell_ids = set(cells["cell_id"].dropna())
     seen_citations: dict[tuple, int | None] = {}
     for idx, cit in zip(citations.index, citations.to_dict("records")):
@@ -258,6 +268,54 @@ def _cross_table(raw: RawTables) -> list[Problem]:
         vmin, vmax = _num(eff["value_min"]), _num(eff["value_max"])
         if vmin is not None and vmax is not None and vmin > vmax:
             out.append(P("effects.csv", row, "value_max", f"value_max {vmax:g} is smaller than value_min {vmin:g}"))
+    return out
+
+
+def _measure_rules(cell: dict, attr: dict | None) -> list[tuple[str, str]]:
+    """(column, message) for each way a cell fails to say what its number measures and how it was obtained."""
+    out = []
+    status = cell["status"]
+    if status in ("reported", "not_applicable") and cell.get("headline") is None:
+        out.append(("headline", f"a {status} cell needs a headline (at most 45 characters) for the overview"))
+    if status == "no_evidence" and not str(cell.get("detail") or "").startswith(NO_EVIDENCE_SEARCH_PREFIX):
+        out.append(("detail", f"a no_evidence cell's detail must say what was searched, starting with '{NO_EVIDENCE_SEARCH_PREFIX} …'"))
+    numeric = _num(cell["value_min"]) is not None or _num(cell["value_max"]) is not None
+    if status != "reported" or not numeric:
+        return out
+    for column in ("measure", "design"):
+        if cell.get(column) is None:
+            out.append((column, f"a reported number must say what it measures and how it was obtained: {column} is required"))
+    if cell.get("design") in SINGLE_STUDY_DESIGNS and _num(cell.get("n")) is None:
+        out.append(("n", f"a result from a single study ({cell['design']}) needs its size n"))
+    if cell.get("measure") in MEASURES_NEEDING_NOTE and cell.get("measure_note") is None:
+        out.append(("measure_note", f"a {cell['measure']} figure needs measure_note naming the scale and who rated it"))
+    if attr is None or cell.get("measure") is None:
+        return out
+    allowed = (("price",) if attr["unit"] == COST_ATTRIBUTES_UNIT else ONSET_MEASURES if attr["group"] == "onset"
+               else ("incidence",) if attr["group"] == "side_effects" else EFFICACY_MEASURES if attr["group"] == "evidence"
+               else None)
+    if allowed and cell["measure"] not in allowed:
+        out.append(("measure", f"measure '{cell['measure']}' does not fit attribute '{attr['attribute_id']}' (use one of {', '.join(allowed)})"))
+    return out
+
+
+def _measure_problems(raw: RawTables, attr_records: dict) -> list[Problem]:
+    """What each number measures, its design and size, the search behind a gap, and payer-only backing."""
+    f = raw.frames
+    cells, citations, sources = f["cells.csv"], f["citations.csv"], f["sources.csv"]
+    kinds = dict(zip(sources["source_id"], sources["source_type"]))
+    cited_kinds: dict[str, set] = {}
+    for cell_id, source_id in zip(citations["cell_id"], citations["source_id"]):
+        cited_kinds.setdefault(cell_id, set()).add(kinds.get(source_id))
+    out = []
+    for idx, cell in zip(cells.index, cells.to_dict("records")):
+        row = _line(cells, idx)
+        out += [Problem("cells.csv", row, column, message)
+                for column, message in _measure_rules(cell, attr_records.get(cell["attribute_id"]))]
+        backing = cited_kinds.get(cell["cell_id"], set())
+        if (cell["status"] == "reported" and cell["attribute_id"] in CLAIMS_PAYERS_CANNOT_BACK and backing
+                and "sources.csv" not in raw.unreadable and backing <= set(PAYER_TYPES)):
+            out.append(Problem("cells.csv", row, "cell_id", "a payer policy cannot be the only support for an efficacy, onset or approval claim; cite a regulator, guideline or study"))
     return out
 
 

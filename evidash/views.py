@@ -7,7 +7,8 @@ import pandas as pd
 
 from .cite import format_reference, source_link
 from .data import Evidence
-from .schema import BAND_LABELS, GROUP_LABELS, SOURCE_TYPE_LABELS, TIER_LABELS
+from .schema import SMALL_N, UNCONTROLLED_DESIGNS
+from .schema import BAND_LABELS, DESIGN_LABELS, GROUP_LABELS, MEASURE_LABELS, SOURCE_TYPE_LABELS, TIER_LABELS
 
 ALL = "all"
 NO_EVIDENCE_TEXT = "No evidence found"
@@ -62,6 +63,37 @@ def cell_text(cell) -> str:
     return f"{cell['value']}  [{tag}]" if tag else str(cell["value"])
 
 
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def method_line(cell, skip_design: str = "") -> str:
+    """What a reported number measures, how it was obtained and on how many patients, with a caution
+    for small or uncontrolled results: 'response · RCT, n=403'. '' for a cell without numbers.
+    ``skip_design`` leaves out a design already named (e.g. by the source badge)."""
+    if cell is None or cell["status"] != "reported" or not _text(cell.get("measure")):
+        return ""
+    measure = "" if cell["measure"] in ("price", "duration", "count", "frequency") else MEASURE_LABELS.get(cell["measure"], cell["measure"])
+    design = DESIGN_LABELS.get(_text(cell.get("design")), _text(cell.get("design")))
+    if design.lower() == skip_design.lower():
+        design = ""
+    n = pd.to_numeric(cell.get("n"), errors="coerce")
+    size = f"n={int(n):,}" if pd.notna(n) else ""
+    parts = [p for p in (measure, ", ".join(x for x in (design, size) if x)) if p]
+    flags = [word for word, hit in (("small", pd.notna(n) and n < SMALL_N),
+                                    ("uncontrolled", cell.get("design") in UNCONTROLLED_DESIGNS)) if hit]
+    return " · ".join(parts) + (f" ⚠ {', '.join(flags)}" if flags else "")
+
+
+def headline(cell) -> str:
+    """The short overview text of a cell (its headline; the value where no headline was entered)."""
+    if cell is None:
+        return NOT_ENTERED_TEXT
+    if cell["status"] == "no_evidence":
+        return NO_EVIDENCE_TEXT
+    return _text(cell.get("headline")) or str(cell["value"])
+
+
 def cell_kind(cell) -> str:
     """'tier1'..'tier4', 'no_evidence', 'not_applicable' or 'missing': drives the matrix styling."""
     if cell is None:
@@ -74,10 +106,12 @@ def cell_kind(cell) -> str:
 
 @dataclass
 class Matrix:
-    display: pd.DataFrame  # columns: Group, Attribute, then one per treatment short name
+    display: pd.DataFrame  # columns: Group, Attribute, then one per treatment short name (headlines)
     cell_ids: pd.DataFrame  # same shape; None where no cell
     kinds: pd.DataFrame  # same shape; styling kinds
     treatment_columns: list[str]
+    methods: pd.DataFrame | None = None  # same shape; what each number measures, design, n, caution
+    badges: pd.DataFrame | None = None  # same shape; strongest source type of each reported cell
 
 
 MAX_CONDITION_ROWS = 8
@@ -91,24 +125,31 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str]) -> Matrix:
     treatments = treatment_table(ev, treatment_ids)
     conditions = ev.conditions.head(MAX_CONDITION_ROWS) if condition == ALL else ev.conditions[ev.conditions["condition_id"] == condition]
     lookup = ev.cell_lookup
-    rows, ids, kinds = [], [], []
+    rows, ids, kinds, methods, badges = [], [], [], [], []
     for attr in ev.attributes.itertuples(index=False):
         conds = list(conditions.itertuples(index=False)) if attr.per_condition else [None]
         for cond in conds:
             label = attr.name if cond is None or condition != ALL else f"{attr.name} — {cond.short_name}"
             row = {"Group": GROUP_LABELS.get(attr.group, attr.group), "Attribute": label}
             id_row, kind_row = {"Group": None, "Attribute": None}, {"Group": "label", "Attribute": "label"}
+            method_row, badge_row = {"Group": None, "Attribute": None}, {"Group": None, "Attribute": None}
             for t in treatments.itertuples(index=False):
                 key = (t.treatment_id, None if cond is None else cond.condition_id, attr.attribute_id)
                 cell = lookup.get(key)
-                row[t.short_name] = cell_text(cell)
+                row[t.short_name] = headline(cell)
                 id_row[t.short_name] = None if cell is None else cell["cell_id"]
                 kind_row[t.short_name] = cell_kind(cell)
+                shown_badge = badge(cell) if cell is not None and cell["status"] == "reported" else ""
+                method_row[t.short_name] = method_line(cell, skip_design=shown_badge)
+                badge_row[t.short_name] = shown_badge
             rows.append(row)
             ids.append(id_row)
             kinds.append(kind_row)
+            methods.append(method_row)
+            badges.append(badge_row)
     cols = ["Group", "Attribute"] + list(treatments["short_name"])
-    return Matrix(pd.DataFrame(rows, columns=cols), pd.DataFrame(ids, columns=cols), pd.DataFrame(kinds, columns=cols), list(treatments["short_name"]))
+    frame = lambda records: pd.DataFrame(records, columns=cols)  # noqa: E731
+    return Matrix(frame(rows), frame(ids), frame(kinds), list(treatments["short_name"]), frame(methods), frame(badges))
 
 
 def cell_citations(ev: Evidence, cell_id: str) -> pd.DataFrame:
@@ -189,6 +230,8 @@ def onset(ev: Evidence, condition: str, treatment_ids: list[str]) -> pd.DataFram
         cells = cells[cells["condition_id"].isin(ev.conditions["condition_id"].head(MAX_CONDITION_ROWS))]
     cells = _with_names(ev, cells)
     cells["Label"] = cells["Treatment"] if condition != ALL else cells["Treatment"] + " — " + cells["Condition"]
+    cells["Measure"] = cells["measure"].map(MEASURE_LABELS).fillna("")
+    cells["Method"] = [method_line(r) for r in cells.to_dict("records")]
     cells = cells.sort_values(["treatment_id", "condition_id"], key=lambda s: s.map(_order(ev, s.name)))
     return cells.reset_index(drop=True)
 
@@ -212,6 +255,7 @@ def table_for(cells: pd.DataFrame, value_columns: list[str] | None = None) -> pd
     extra = [c for c in (value_columns or []) if c in cells.columns]
     present = [c for c in cols if c in cells.columns] + extra
     out = cells[present].rename(columns={"value": "Value", "value_min": "Min", "value_max": "Max", "status": "Status", "cell_id": "Cell id"})
+    out.insert(out.columns.get_loc("Value") + 1, "Measures", [method_line(r) for r in cells.to_dict("records")])
     out["Status"] = out["Status"].map({"reported": "Reported", "no_evidence": NO_EVIDENCE_TEXT, "not_applicable": NOT_APPLICABLE_TEXT}).fillna(out["Status"])
     return out.reset_index(drop=True)
 
@@ -268,13 +312,26 @@ COST_ATTRIBUTES = ["cost_session", "cost_course"]
 ACCESS_ATTRIBUTES = ["coverage", "regulatory_us", "regulatory_england", "regulatory_scotland", "availability"]
 
 
+def price_year_text(cell) -> str:
+    """'2024' for a dated price; '2026 (year seen; page undated)' when the page gave no date."""
+    year = cell.get("price_year")
+    text = "?" if year is None or pd.isna(year) else str(int(year))
+    return text + (" (year seen; page undated)" if cell.get("price_year_basis") == "seen" else "")
+
+
+def price_basis(cell) -> str:
+    return f"{_text(cell.get('currency')) or '?'}, {price_year_text(cell)} prices, {_text(cell.get('region')) or '?'}"
+
+
 def costs(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
-    """Reported prices with the currency, year and place they belong to."""
+    """Reported prices with the currency, year and place they belong to. One rule for every
+    treatment: a price from an undated page carries the year it was seen, and says so."""
     t = attribute_table(ev, COST_ATTRIBUTES, treatment_ids)
     t = t[t["status"] == "reported"].copy()
+    t["Price basis"] = [price_basis(r) for r in t.to_dict("records")]
     year = t["price_year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
-    t["Price basis"] = t["currency"].fillna("?") + " (" + year + " prices, " + t["region"].fillna("?") + ")"
-    t["Label"] = t["Treatment"] + " (" + t["region"].fillna("?") + ", " + year + ")"
+    seen = t["price_year_basis"].map(lambda b: " seen" if b == "seen" else "")
+    t["Label"] = t["Treatment"] + " (" + t["region"].fillna("?") + ", " + year + seen + ")"
     return t.reset_index(drop=True)
 
 

@@ -1,7 +1,9 @@
-"""About: purpose, how sources are graded, the as-of date, and the not-medical-advice notice."""
+"""About: purpose, how sources are graded, the data version and latest changes, the glossary, the notice."""
 import streamlit as st
 
 from evidash import summary
+from evidash.cite import escape_md
+from evidash.load import changelog_entries
 from evidash.schema import SOURCE_TIER, SOURCE_TYPE_LABELS, TIER_LABELS
 from evidash.state import DISCLAIMER, PageState, run_page
 
@@ -16,15 +18,32 @@ def body(state: PageState) -> None:
         "for eight conditions. It is built for teaching and for informed conversations, and every value links to its source."
     )
     st.subheader("How sources are graded")
-    rows = [{"Source type": SOURCE_TYPE_LABELS[k], "Strength": TIER_LABELS[v]} for k, v in sorted(SOURCE_TIER.items(), key=lambda kv: kv[1])]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    rows = [{"Source type": SOURCE_TYPE_LABELS[k], "Strength": f"{v} · {TIER_LABELS[v]}"}
+            for k, v in sorted(SOURCE_TIER.items(), key=lambda kv: kv[1])]
+    st.table(rows)
     st.markdown(
-        "Each cell shows the strongest kind of source behind it. Where the researchers found nothing, the cell says "
-        "*No evidence found* instead of guessing. Claims that could only be seen on copies of a work cite the work itself "
-        "(DOI, PubMed, regulator or guideline page). Prices are always shown with their currency, year and place."
+        "Each cell shows the strongest kind of source behind *that claim*. A payer (an insurer's or Medicare's coverage "
+        "policy, a fee schedule, a billing guide) is evidence of what is paid for, not of what works or what is approved: "
+        "it never counts towards the badge of an onset, durability, efficacy, evidence-status or regulatory cell, and the "
+        "validator rejects such a cell if a payer is its only source. Every number says what it measures (first "
+        "improvement, response, remission, the time until half of patients improved, % of patients, price), the design "
+        "behind it and, for a single study, its size; results from fewer than 50 patients or without a control group are "
+        "marked ⚠. Where a search found nothing citable, the cell says *No evidence found* and its card says what was "
+        "searched. Prices always carry currency, year and place; a price from an undated page carries the year it was "
+        "seen, and says so, for every treatment alike."
     )
-    st.subheader("Data")
-    st.markdown(f"Data reviewed up to **{ev.as_of}**. Contents: {summary(ev)}.")
+    st.subheader("Data version and latest changes")
+    st.markdown(f"Data version **{escape_md(ev.version)}**, reviewed up to **{ev.as_of}**. Contents: {escape_md(summary(ev))}.")
+    entries = changelog_entries(ev.data_dir, limit=3)
+    if entries:
+        for heading, text in entries:
+            with st.expander(heading, expanded=heading == entries[0][0]):
+                st.markdown(text)
+    else:
+        st.caption("No data changelog (data/CHANGELOG.md) was found.")
+    st.subheader("Glossary")
+    st.table(ev.glossary.rename(columns={"term": "Term", "expansion": "Stands for", "explanation": "Meaning"})
+             .set_index("Term").rename_axis(None))
 
 
 run_page("About this dashboard", body, filters=())

@@ -34,15 +34,15 @@ def body(state: PageState) -> None:
     if state.present:
         presenter_steps(state)
         return
-    st.markdown(f"Condition: **{views.condition_label(ev, state.condition)}** · click any cell to see where it comes from.")
     if url_choice("group", render.GROUP_CHOICES, "all"):
         st.info(NOTICES["group"], icon=":material/info:")
-    group = st.segmented_control(
-        "Attribute group", render.GROUP_CHOICES, format_func=lambda g: "All groups" if g == "all" else views.GROUP_LABELS[g],
-        required=True, key="group",
+    bar = st.columns([5, 1.4], vertical_alignment="center")
+    group = bar[0].segmented_control(
+        "Attribute group", render.GROUP_CHOICES, format_func=render.GROUP_SHORT.get,
+        required=True, key="group", label_visibility="collapsed",
     )
     sync_param("group", group, "all")
-    with st.expander("How to read a cell", expanded=False):
+    with bar[1].popover("How to read a cell", icon=":material/help:"):
         st.markdown(render.LEGEND)
     if state.condition == views.ALL and len(ev.conditions) > views.MAX_CONDITION_ROWS:
         st.caption(f"With all conditions, rows that differ by condition show the first {views.MAX_CONDITION_ROWS} of "

@@ -1,45 +1,49 @@
-"""Sources: every source with its reference, type, link and the cells that cite it (?source=<id>)."""
+"""Sources: the bibliography (formatted references with real links), filterable by type and text;
+?source=<id> highlights one; BibTeX / RIS / CSL-JSON exports of the whole list or what is shown."""
 import streamlit as st
 
-from evidash import views
-from evidash.cite import escape_md, reference_markdown
-from evidash.schema import SOURCE_TYPE_LABELS
+from evidash import render, views
+from evidash.schema import SOURCE_TIER, SOURCE_TYPE_LABELS
 from evidash.state import PageState, run_page, sync_param, url_choice
 
 
 def body(state: PageState) -> None:
     ev = state.evidence
     table = views.sources_table(ev)
+    cited = dict(zip(table["source_id"], table["Cells"]))
     wanted = st.query_params.get("source")
-    if wanted is not None and wanted not in set(table["source_id"]):
+    if wanted is not None and wanted not in cited:
         st.info("The source in the link was not found, so all sources are listed.", icon=":material/info:")
         wanted = None
     if wanted:
         row = ev.sources[ev.sources["source_id"] == wanted].iloc[0]
-        with st.container(border=True):
+        with st.container(border=True, key="selected_source"):
             st.subheader("Selected source")
-            st.markdown(reference_markdown(row))
-            st.markdown(f"*Type:* {escape_md(SOURCE_TYPE_LABELS.get(row['source_type'], row['source_type']))}")
-            cited = table.loc[table["source_id"] == wanted, "Cells"].iloc[0]
-            st.markdown("**Cited by:** " + (", ".join(f"[{escape_md(c)}](/overview?cell={c})" for c in cited) or "no cell"))
+            st.markdown(render.bibliography_entry(1, row, cited[wanted]))
+            render.reference_exports(st, ev.sources[ev.sources["source_id"] == wanted], f"source-{wanted}", "This reference")
     if url_choice("types", list(SOURCE_TYPE_LABELS), [], multi=True):
         st.info("Some source types in the link were not recognised and were left out.", icon=":material/info:")
-    types = st.multiselect("Source types", list(SOURCE_TYPE_LABELS), format_func=SOURCE_TYPE_LABELS.get, key="types",
-                           placeholder="All source types")
+    bar = st.columns([3, 2], vertical_alignment="bottom")
+    types = bar[0].multiselect("Source types", list(SOURCE_TYPE_LABELS), format_func=SOURCE_TYPE_LABELS.get, key="types",
+                               placeholder="All source types")
     sync_param("types", types, [])
-    shown = table[table["source_type"].isin(types)] if types else table
-    st.caption(f"{len(shown)} of {len(table)} sources. Each links to its DOI, PubMed record or official page.")
-    st.dataframe(
-        shown.assign(Cited=shown["Cells"].map(len), Permalink="/sources?source=" + shown["source_id"])[
-            ["Reference", "Type", "Link", "Cited", "Permalink", "source_id"]],
-        hide_index=True, width="stretch", height=520,
-        column_config={
-            "Link": st.column_config.LinkColumn("Link", display_text="Open ↗"),
-            "Permalink": st.column_config.LinkColumn("Details", display_text="Details"),
-            "Cited": st.column_config.NumberColumn("Cells citing it"),
-            "source_id": st.column_config.TextColumn("Id"),
-        },
-    )
+    needle = bar[1].text_input("Find in references", key="find", placeholder="author, title, journal, DOI…").strip().lower()
+    shown = ev.sources[ev.sources["source_type"].isin(types)] if types else ev.sources
+    if needle:
+        text = shown[["title", "authors", "publisher", "doi", "pmid", "source_id"]].astype(str).agg(" ".join, axis=1).str.lower()
+        shown = shown[text.str.contains(needle, regex=False)]
+    shown = shown.assign(_tier=shown["source_type"].map(SOURCE_TIER), _type=shown["source_type"].map(SOURCE_TYPE_LABELS))
+    shown = shown.sort_values(["_tier", "_type", "title"], key=lambda s: s.str.lower() if s.dtype == object else s)
+    st.caption(f"{len(shown)} of {len(table)} sources, strongest kinds first, in Vancouver style. DOI, PubMed and official-page "
+               "links open the work; 'cited by' opens the evidence card of each cell that cites it.")
+    render.reference_exports(st, shown.drop(columns=["_tier", "_type"]), "evidence-dashboard-sources",
+                             "The references listed below")
+    number = 0
+    for kind, group in shown.groupby("_type", sort=False):
+        st.subheader(f"{kind} ({len(group)})")
+        for source in group.to_dict("records"):
+            number += 1
+            st.markdown(render.bibliography_entry(number, source, cited.get(source["source_id"], [])))
 
 
 run_page("Sources", body, filters=())

@@ -54,6 +54,7 @@ MINI = {
         "alpha.se_cardiovascular.bp,alpha.se_cardiovascular,Blood pressure increased,12% (placebo 4%),12,12,placebo 4%,smith2020_trial,Table 2\n"
     ),
     "blocked_hosts.csv": "host,reason\nmirror.example.com,copy host\n",
+    "glossary.csv": "term,expansion,explanation\nTRD,Treatment-resistant depression,Depression that has not improved after adequate trials.\n",
 }
 
 

@@ -1,0 +1,191 @@
+"""The bibliography: formatted references with real links, and reference-manager exports.
+
+Exports are written with well-kept libraries (bibtexparser for BibTeX, rispy for RIS); CSL-JSON is
+plain JSON in the Citation Style Language's variable names. Each export holds title, authors, year,
+journal or publisher, DOI, PMID and URL, so Zotero, EndNote and Mendeley import them whole.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import bibtexparser
+import pandas as pd
+import rispy
+from bibtexparser import model
+
+from .cite import _present, source_link
+from .schema import SOURCE_TIER, SOURCE_TYPE_LABELS, TIER_LABELS
+
+# Source types published as journal articles (the publisher column then holds the journal).
+ARTICLE_TYPES = ("meta_analysis", "rct", "observational", "review", "economic_evaluation")
+_ET_AL = re.compile(r",?\s*et al\.?$", re.I)
+
+
+def _text(value) -> str:
+    return str(value).strip() if _present(value) else ""
+
+
+def _year(source) -> str:
+    year = source.get("year")
+    try:
+        return str(int(float(year))) if _present(year) else ""
+    except (TypeError, ValueError):
+        return ""
+
+
+def authors(source) -> tuple[list[str], bool]:
+    """The author list as written ('Smith J, Doe A, et al.') split into names, and whether it ends in
+    'et al.'. An organisation is one name."""
+    text = _text(source.get("authors"))
+    if not text:
+        return [], False
+    more = bool(_ET_AL.search(text))
+    text = _ET_AL.sub("", text).strip().rstrip(",")
+    names = [n.strip() for n in re.split(r",\s*|;\s*", text) if n.strip()]
+    return names, more
+
+
+def is_article(source) -> bool:
+    return _text(source.get("source_type")) in ARTICLE_TYPES or (_present(source.get("doi")) and _text(source.get("source_type")) in ("guideline", "hta"))
+
+
+def links(source) -> list[tuple[str, str]]:
+    """(label, address) of every real link of a source: DOI, PubMed, and the official page."""
+    out = []
+    doi, pmid = _text(source.get("doi")), _text(source.get("pmid"))
+    if doi:
+        out.append(("DOI", f"https://doi.org/{doi}"))
+    if pmid.isdigit():
+        out.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
+    page = source_link({"url": source.get("url")})
+    if page and all(page.rstrip("/") != url.rstrip("/") for _, url in out):
+        out.append(("Official page" if not is_article(source) else "Publisher page", page))
+    return out
+
+
+def vancouver(source) -> str:
+    """One reference in Vancouver style (plain text): Authors. Title. Journal. Year. doi: PMID:"""
+    names, more = authors(source)
+    parts = []
+    if names:
+        parts.append(", ".join(names) + (", et al." if more else "."))
+    title = _text(source.get("title")).rstrip(".")
+    parts.append(f"{title}.")
+    publisher, year = _text(source.get("publisher")), _year(source)
+    where = "; ".join(x for x in (publisher.rstrip("."), year) if x)
+    if where:
+        parts.append(f"{where}.")
+    if _text(source.get("doi")):
+        parts.append(f"doi:{source['doi']}.")
+    if _text(source.get("pmid")):
+        parts.append(f"PMID: {source['pmid']}.")
+    return " ".join(parts)
+
+
+def strength(source) -> str:
+    kind = _text(source.get("source_type"))
+    tier = SOURCE_TIER.get(kind)
+    return f"{SOURCE_TYPE_LABELS.get(kind, kind)} · {TIER_LABELS.get(tier, '')}"
+
+
+def _records(sources: pd.DataFrame) -> list[dict]:
+    return sources.to_dict("records")
+
+
+def split_name(name: str) -> tuple[str, str] | None:
+    """'Smith JA' -> ('Smith', 'JA'); None for an organisation (no trailing initials)."""
+    bits = name.split()
+    if len(bits) >= 2 and re.fullmatch(r"[A-Z]{1,4}\.?", bits[-1]):
+        return " ".join(bits[:-1]), bits[-1]
+    return None
+
+
+def _bib_name(name: str) -> str:
+    """'Smith JA' -> 'Smith, JA'; an organisation stays whole in braces."""
+    parts = split_name(name)
+    return f"{parts[0]}, {parts[1]}" if parts else "{" + name + "}"
+
+
+def _bib_escape(text: str) -> str:
+    return text.replace("\\", "").replace("{", "(").replace("}", ")").replace("%", r"\%").replace("&", r"\&")
+
+
+def bibtex(sources: pd.DataFrame) -> str:
+    library = bibtexparser.Library()
+    for s in _records(sources):
+        names, more = authors(s)
+        fields = {"title": "{" + _bib_escape(_text(s["title"])) + "}"}
+        if names:
+            fields["author"] = " and ".join(_bib_name(_bib_escape(n)) for n in names) + (" and others" if more else "")
+        if _year(s):
+            fields["year"] = _year(s)
+        publisher = _bib_escape(_text(s.get("publisher")))
+        if publisher:
+            fields["journal" if is_article(s) else "publisher"] = publisher
+        for key in ("doi", "pmid"):
+            if _text(s.get(key)):
+                fields[key] = _text(s[key])
+        page = source_link({"url": s.get("url")})
+        if page:
+            fields["url"] = page
+        fields["note"] = _bib_escape(f"Source type: {SOURCE_TYPE_LABELS.get(s['source_type'], s['source_type'])}")
+        entry = model.Entry("article" if is_article(s) else "misc", s["source_id"],
+                            [model.Field(k, v) for k, v in fields.items()])
+        library.add(entry)
+    return bibtexparser.write_string(library)
+
+
+def ris(sources: pd.DataFrame) -> str:
+    entries = []
+    for s in _records(sources):
+        names, more = authors(s)
+        entry = {"type_of_reference": "JOUR" if is_article(s) else "ELEC", "title": _text(s["title"]),
+                 "id": s["source_id"]}
+        if names:
+            entry["authors"] = names + (["et al."] if more else [])
+        if _year(s):
+            entry["year"] = _year(s)
+        if _text(s.get("publisher")):
+            entry["journal_name" if is_article(s) else "publisher"] = _text(s["publisher"])
+        if _text(s.get("doi")):
+            entry["doi"] = _text(s["doi"])
+        if _text(s.get("pmid")):
+            entry["accession_number"] = f"PMID:{_text(s['pmid'])}"
+        page = source_link({"url": s.get("url")})
+        if page:
+            entry["urls"] = [page]
+        entry["notes"] = [f"Source type: {SOURCE_TYPE_LABELS.get(s['source_type'], s['source_type'])}"]
+        entries.append(entry)
+    return rispy.dumps(entries)
+
+
+def csl_json(sources: pd.DataFrame) -> str:
+    items = []
+    for s in _records(sources):
+        names, more = authors(s)
+        item = {"id": s["source_id"], "type": "article-journal" if is_article(s) else "webpage", "title": _text(s["title"])}
+        if names:
+            item["author"] = [{"family": split_name(n)[0], "given": split_name(n)[1]} if split_name(n) else {"literal": n}
+                              for n in names] + ([{"literal": "et al."}] if more else [])
+        if _year(s):
+            item["issued"] = {"date-parts": [[int(_year(s))]]}
+        if _text(s.get("publisher")):
+            item["container-title" if is_article(s) else "publisher"] = _text(s["publisher"])
+        if _text(s.get("doi")):
+            item["DOI"] = _text(s["doi"])
+        if _text(s.get("pmid")):
+            item["PMID"] = _text(s["pmid"])
+        page = source_link({"url": s.get("url")})
+        if page:
+            item["URL"] = page
+        item["note"] = f"Source type: {SOURCE_TYPE_LABELS.get(s['source_type'], s['source_type'])}"
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, indent=1)
+
+
+EXPORTS = {  # label -> (writer, file extension, MIME type)
+    "BibTeX": (bibtex, "bib", "application/x-bibtex"),
+    "RIS": (ris, "ris", "application/x-research-info-systems"),
+    "CSL-JSON": (csl_json, "json", "application/vnd.citationstyles.csl+json"),
+}
