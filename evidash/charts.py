@@ -12,7 +12,9 @@ _base.layout.font = dict(family='"Source Sans", "Source Sans Pro", "DejaVu Sans"
 _base.layout.title = dict(font=dict(size=18, weight=600), x=0, xanchor="left", pad=dict(l=6))  # pad: off the edge of exported images
 _base.layout.margin = dict(l=10, r=20, t=60, b=50)
 _base.layout.hoverlabel = dict(font_size=14, align="left")
-_base.layout.legend = dict(title_text="", orientation="h", yanchor="bottom", y=1.0, x=0)  # y=1: a fixed gap above tall plots too
+# y=1: a fixed gap above tall plots too; xref container: the legend may use the whole width (not just the
+# plot area right of long labels), so it stays on one row and off the title.
+_base.layout.legend = dict(title_text="", orientation="h", yanchor="bottom", y=1.0, x=0, xref="container")
 pio.templates[TEMPLATE] = _base
 
 DAY_TICKS = [1 / 24, 4 / 24, 1, 7, 30, 90, 365]
@@ -70,19 +72,22 @@ def _range_traces(fig: go.Figure, data: pd.DataFrame, lo: str, hi: str, label: s
             symbols += [symbol, symbol, "circle"]
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines+markers", name=str(treatment), legendgroup=str(treatment),
-            showlegend=not any(t.name == str(treatment) for t in fig.data),
+            showlegend=False,  # every row label names its treatment: a colour legend would only repeat it
             line=dict(width=12, color=colours.get(treatment, "#555555")),
             marker=dict(size=16, color=colours.get(treatment, "#555555"), line=dict(width=1, color="#1a1a1a"), symbol=symbols),
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", connectgaps=False,
         ), row=row, col=col)
 
 
+MEASURE_GLYPHS = {"circle": "●", "diamond": "◆", "star": "★", "square": "■", "triangle-up": "▲"}
+
+
 def measure_legend(fig: go.Figure, measures: list[str]) -> None:
-    """Legend entries (grey, no data) explaining the marker shape of each measure shown."""
-    for m in measures:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"Shape: {m}", legendgroup="measures",
-                                 marker=dict(size=14, color="#777777", symbol=MEASURE_SYMBOLS.get(m, "circle"),
-                                             line=dict(width=1, color="#1a1a1a")), hoverinfo="skip"))
+    """A key to the marker shapes, as the chart's subtitle: 'Marker shape = measure: ● first improvement ◆ response'.
+    (Legend entries for the shapes wrapped the legend into the title on a 1280-px screen.)"""
+    key = "   ".join(f"{MEASURE_GLYPHS[MEASURE_SYMBOLS.get(m, 'circle')]} {m}" for m in measures)
+    fig.update_layout(title_subtitle_text=f"Marker shape = what is measured:   {key}", title_subtitle_font_size=15,
+                      margin_t=(fig.layout.margin.t or 90) + 24)
 
 
 def category_range(n: int) -> list[float]:
@@ -119,7 +124,7 @@ def cost_chart(df: pd.DataFrame, colours: dict[str, str], title: str) -> go.Figu
     data = df.dropna(subset=["value_min", "value_max"])
     if not len(data):
         return _empty(title, "No prices reported for this selection")
-    data = data.assign(LabelFull=data["Label"] + " · " + data["Attribute"])
+    data = data.assign(LabelFull=data["Label"] if "LabelFull" not in data.columns else data["LabelFull"])
     currencies = list(dict.fromkeys(data["currency"]))
     counts = [data.loc[data["currency"] == c, "LabelFull"].nunique() for c in currencies]
     gap_px, row_px = 100, 48  # gap: the upper panel's tick labels and axis title

@@ -30,6 +30,8 @@ class Evidence:
     sources: pd.DataFrame
     effects: pd.DataFrame
     glossary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    claims: pd.DataFrame = field(default_factory=pd.DataFrame)  # claims.csv: seed-article claims and verdicts
+    comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)  # comparisons.csv: direct head-to-head results
     problems: list[Problem] = field(default_factory=list)
     data_dir: Path | None = None
     version: str = ""  # fingerprint of the data files; part of every cache key
@@ -129,6 +131,8 @@ def load_evidence(data_dir: Path | str | None = None) -> Evidence:
         sources=t["sources.csv"],
         effects=t["effects.csv"],
         glossary=t["glossary.csv"].sort_values("term", key=lambda s: s.str.lower()).reset_index(drop=True),
+        claims=t["claims.csv"].reset_index(drop=True),
+        comparisons=t["comparisons.csv"].reset_index(drop=True),
         problems=problems,
         data_dir=data_dir,
         version=data_version(data_dir),

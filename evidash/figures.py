@@ -79,9 +79,14 @@ def cost(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartVi
     ev, tids = _ev, list(treatment_ids)
     prices = views.costs(ev, tids)
     fig = charts.cost_chart(prices, views.colour_map(ev), "Reported prices (each bar: its own currency, year and place)")
+    if len(prices):
+        fig.update_layout(title_subtitle_text="Not like for like: read under each label what the price covers and who pays it",
+                          title_subtitle_font_size=15, margin_t=(fig.layout.margin.t or 100) + 20)
     bases = "; ".join(sorted(set(prices["Price basis"]))) if len(prices) else "none"
+    covers = "; ".join(f"{r.Treatment} {r.Attribute.lower()}: {r.headline}" for r in prices.itertuples() if isinstance(r.headline, str))
     summary = (f"{len(prices)} reported prices from these bases: {bases}. Amounts are shown as reported, "
-               "not converted between currencies or adjusted for inflation.")
+               "not converted between currencies or adjusted for inflation. What each price covers differs: "
+               f"{covers}.")
     access = views.wide(views.attribute_table(ev, views.ACCESS_ATTRIBUTES, tids), views.treatment_table(ev, tids))
     return ChartView(fig, summary, views.table_for(prices, ["Price basis"]), "cost", access, ("cost", version, treatment_ids))
 

@@ -6,7 +6,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 # Order of parameters in a canonical link (stable, so equal views give equal links).
-PARAM_ORDER = ["condition", "treatments", "group", "cell", "source", "types", "present", "step"]
+PARAM_ORDER = ["condition", "treatments", "group", "a", "b", "claim", "cell", "source", "types", "present", "step"]
 
 
 def base_url() -> str:

@@ -7,6 +7,8 @@ PAGE_SPECS = [
     ("pages/setting.py", "Administration setting", ":material/local_hospital:", "setting"),
     ("pages/cost.py", "Cost and access", ":material/payments:", "cost"),
     ("pages/side-effects.py", "Side effects", ":material/report:", "side-effects"),
+    ("pages/head-to-head.py", "Head-to-head", ":material/compare_arrows:", "head-to-head"),
+    ("pages/claims.py", "Claims check", ":material/fact_check:", "claims"),
     ("pages/sources.py", "Sources", ":material/menu_book:", "sources"),
     ("pages/about.py", "About", ":material/info:", "about"),
 ]

@@ -42,14 +42,14 @@ LEGEND = (
 CSS = """
 <style>
 .block-container {padding-top: 2.2rem; padding-left: 2rem; padding-right: 2rem;}
-h1 {font-size: 1.9rem !important; padding-bottom: 0.3rem !important;}
+h1 {font-size: 1.75rem !important; padding: 0 0 0.2rem 0 !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4a4a55 !important; opacity: 1 !important;}
 [class*="st-key-cell__"] button {min-height: 2.4rem; padding: 0.2rem 0.45rem; text-align: left; justify-content: flex-start;
   line-height: 1.2;}
 [class*="st-key-cell__"] button div, [class*="st-key-cell__"] button p {text-align: left;}
 [class*="st-key-cell__"] button p {font-size: 0.86rem; line-height: 1.18; margin: 0; overflow-wrap: normal; word-break: normal; hyphens: manual;}
 .st-key-matrix [data-testid="stHorizontalBlock"] {gap: 0.4rem;}
-.st-key-matrix [data-testid="stVerticalBlock"] {gap: 0.35rem;}
+.st-key-matrix, .st-key-matrix [data-testid="stVerticalBlock"] {gap: 0.3rem;}
 .st-key-matrix [data-testid="stMarkdownContainer"] p {font-size: 0.92rem; margin: 0; line-height: 1.25;}
 """ + "".join(
     f'[class*="st-key-cell__{kind}__"] button {{{style}; border-color: #8a8a8a;}}\n'
@@ -89,19 +89,19 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = 
     shown = m.display.index if group == "all" else m.display.index[m.display["Group"] == groups.get(group, group)]
     widths = [1.05] + [1.0] * len(m.treatment_columns)
     clicked = None
+    header = st.columns(widths, vertical_alignment="bottom")
+    header[0].markdown("**Attribute**")
+    for col, name in zip(header[1:], m.treatment_columns):
+        col.markdown(f"**{escape_md(name)}**")
     with st.container(key="matrix"):
-        header = st.columns(widths, vertical_alignment="bottom")
-        header[0].markdown("**Attribute**")
-        for col, name in zip(header[1:], m.treatment_columns):
-            col.markdown(f"**{escape_md(name)}**")
         current_group = None
         for i in shown:
             g = m.display.at[i, "Group"]
-            if g != current_group:
-                st.caption(f"**{escape_md(g).upper()}**")
-                current_group = g
             cols = st.columns(widths, vertical_alignment="center")
-            cols[0].markdown(escape_md(m.display.at[i, "Attribute"]))
+            # The group's name heads its first row (no row of its own: five attribute rows fit on the first screen).
+            group_head = f":gray[{escape_md(g).upper()}]  \n" if g != current_group else ""
+            current_group = g
+            cols[0].markdown(group_head + escape_md(m.display.at[i, "Attribute"]))
             for col, name in zip(cols[1:], m.treatment_columns):
                 cell_id = m.cell_ids.at[i, name]
                 if cell_id is None:
@@ -135,7 +135,10 @@ def evidence_card(ev: Evidence, cell_id: str) -> None:
         return
     cell = c.cell
     with st.container(border=True, key="evidence_card"):
-        st.subheader(f"{escape_md(c.treatment)} · {escape_md(c.attribute)}", anchor="evidence-card")
+        help_text = views.glossary_help(ev, c.treatment, c.attribute, c.condition, cell["value"], cell["detail"],
+                                        cell.get("measure_note"))
+        st.subheader(f"{escape_md(c.treatment)} · {escape_md(c.attribute)}", anchor="evidence-card",
+                     help=help_text)
         st.caption(escape_md(f"{c.group} · {c.condition} · reviewed {cell['reviewed']}"))
         status = cell["status"]
         if status == "reported":
@@ -179,6 +182,10 @@ def evidence_card(ev: Evidence, cell_id: str) -> None:
         if len(c.effects):
             st.markdown("**Specific effects**")
             effects_table(c.effects)
+        cited = sources_of(ev, [cell_id])
+        if len(cited):
+            st.caption("Take these references home:")
+            reference_exports(st, cited, f"sources-{cell_id.replace('.', '-')}", "This card's references")
 
 
 def _close_card() -> None:
@@ -265,6 +272,10 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
                         mime="image/png", key=f"png_{chart}", icon=":material/image:", on_click="ignore")
     row.download_button("Chart as SVG", lambda: to_image(fig, "svg"), file_name=f"{filename}.svg",
                         mime="image/svg+xml", key=f"svg_{chart}", icon=":material/image:", on_click="ignore")
+    cited = sources_of(ev, table["Cell id"]) if "Cell id" in table.columns else ev.sources.iloc[0:0]
+    if len(cited):
+        box.caption(f"The {len(cited)} sources behind this chart, for a reference manager:")
+        reference_exports(box, cited, f"{filename}-sources", "The sources behind this chart")
 
 
 PRESENTER_LONG_MAX = 80  # presenter cards add the full value after the headline up to this length
@@ -321,10 +332,15 @@ def sources_of(ev: Evidence, cell_ids) -> pd.DataFrame:
 CITED_BY_SHOWN = 12
 
 
+def md_url(url: str) -> str:
+    """A URL safe inside a markdown link target (brackets and spaces percent-encoded)."""
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+
+
 def bibliography_entry(number: int, source, cited: list[str]) -> str:
     """One reference as markdown: number, Vancouver text (escaped), real links, type and strength,
     and 'cited by' links that open each citing cell's evidence card."""
-    links = " · ".join(f"[{label} ↗]({url.replace(')', '%29').replace(' ', '%20')})" for label, url in bib.links(source))
+    links = " · ".join(f"[{label} ↗]({md_url(url)})" for label, url in bib.links(source))
     cells = ", ".join(f"[{escape_md(c)}](/overview?cell={c})" for c in cited[:CITED_BY_SHOWN])
     more = f" and {len(cited) - CITED_BY_SHOWN} more" if len(cited) > CITED_BY_SHOWN else ""
     return (f"**{number}.** {escape_md(bib.vancouver(source))}  \n"

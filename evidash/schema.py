@@ -56,7 +56,7 @@ MEASURES_NEEDING_NOTE = ("response", "remission", "symptom_change")  # the note 
 # How the number was obtained.
 DESIGNS = (
     "meta_analysis", "rct", "open_label", "observational", "case_series", "label", "guideline", "hta",
-    "fee_schedule", "cost_study", "payer_policy", "price_list", "survey", "review",
+    "fee_schedule", "cost_study", "payer_policy", "price_list", "drug_list_price", "survey", "review",
 )
 SINGLE_STUDY_DESIGNS = ("rct", "open_label", "observational", "case_series")  # these need n
 UNCONTROLLED_DESIGNS = ("open_label", "observational", "case_series")
@@ -290,10 +290,10 @@ MEASURE_LABELS = {
     "frequency": "frequency",
 }
 DESIGN_LABELS = {
-    "meta_analysis": "meta-analysis", "rct": "RCT", "open_label": "open-label trial", "observational": "observational",
+    "meta_analysis": "meta-analysis", "rct": "RCT", "open_label": "open-label", "observational": "observational",
     "case_series": "case series", "label": "drug label", "guideline": "guideline", "hta": "HTA",
     "fee_schedule": "fee schedule", "cost_study": "cost study", "payer_policy": "payer policy",
-    "price_list": "clinic price list", "survey": "survey", "review": "review",
+    "price_list": "clinic price list", "drug_list_price": "drug list price", "survey": "survey", "review": "review",
 }
 
 _IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
@@ -306,3 +306,73 @@ def is_ip_host(host: str) -> bool:
 def empty_frame(model: type[pa.DataFrameModel]) -> pd.DataFrame:
     cols = list(model.to_schema().columns)
     return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+
+
+# --- Claims check (claims.csv) and head-to-head comparisons (comparisons.csv), issue 14 ---------------
+VERDICTS = ("supported", "partly_supported", "overstated", "not_supported", "contradicted")  # strongest support first
+VERDICT_LABELS = {
+    "supported": "Supported",
+    "partly_supported": "Partly supported",
+    "overstated": "Overstated",
+    "not_supported": "Not supported by current evidence",
+    "contradicted": "Contradicted",
+}
+VERDICT_SHORT = {"supported": "Supported", "partly_supported": "Partly supported", "overstated": "Overstated",
+                 "not_supported": "Not supported", "contradicted": "Contradicted"}
+CLAIM_TOPICS = ("efficacy", "onset", "safety", "setting", "cost_access", "evidence")
+CLAIM_TOPIC_LABELS = {"efficacy": "Efficacy", "onset": "Onset and durability", "safety": "Safety and side effects",
+                      "setting": "Setting and supervision", "cost_access": "Cost and access", "evidence": "Approval and evidence status"}
+CLAIM_SOURCE_TYPE = "web_article"  # the article a claim comes from
+COMPARISON_DESIGNS = ("rct", "meta_analysis")  # only randomised or meta-analytic direct comparisons
+COMPARISON_MEASURES = ("response", "remission", "symptom_change", "other")
+FAVOURS = ("treatment_a", "treatment_b", "neither")
+LIST_SEPARATOR = ";"  # cell_ids and source_ids of a claim: ids separated by semicolons
+
+
+class ClaimSchema(pa.DataFrameModel):
+    claim_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    source_id: Series[str]
+    claim: Series[str] = pa.Field(str_length={"max_value": 300})
+    condition_id: Series[str] = _optional()
+    topic: Series[str] = pa.Field(isin=CLAIM_TOPICS)
+    verdict: Series[str] = pa.Field(isin=VERDICTS)
+    reason: Series[str] = pa.Field(str_length={"max_value": 400})
+    cell_ids: Series[str]
+    source_ids: Series[str] = _optional()
+    reviewed: Series[str] = pa.Field(str_matches=DATE_PATTERN)
+
+    class Config:
+        strict = False
+
+
+class ComparisonSchema(pa.DataFrameModel):
+    comparison_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    treatment_a: Series[str]
+    treatment_b: Series[str]
+    condition_id: Series[str]
+    study: Series[str] = pa.Field(str_length={"max_value": 80})
+    source_id: Series[str]
+    locator: Series[str]
+    design: Series[str] = pa.Field(isin=COMPARISON_DESIGNS)
+    n: Series[float] = _optional(coerce=True, ge=1)
+    outcome: Series[str] = pa.Field(str_length={"max_value": 200})
+    measure: Series[str] = pa.Field(isin=COMPARISON_MEASURES)
+    measure_note: Optional[Series[str]] = _optional(str_length={"max_value": 200})
+    result_a: Series[str] = pa.Field(str_length={"max_value": 160})
+    result_b: Series[str] = pa.Field(str_length={"max_value": 160})
+    value_a: Series[float] = _optional(coerce=True, ge=0, le=100)
+    value_b: Series[float] = _optional(coerce=True, ge=0, le=100)
+    effect_measure: Series[str] = _optional(str_length={"max_value": 160})
+    effect: Series[float] = _optional(coerce=True)
+    ci_low: Series[float] = _optional(coerce=True)
+    ci_high: Series[float] = _optional(coerce=True)
+    favours: Series[str] = pa.Field(isin=FAVOURS)
+    note: Optional[Series[str]] = _optional(str_length={"max_value": 800})
+    reviewed: Series[str] = pa.Field(str_matches=DATE_PATTERN)
+
+    class Config:
+        strict = False
+
+
+TABLES["claims.csv"] = ClaimSchema
+TABLES["comparisons.csv"] = ComparisonSchema

@@ -27,6 +27,7 @@ from .schema import (
     band_for_percent,
     is_ip_host,
 )
+from .schema import CLAIM_SOURCE_TYPE, LIST_SEPARATOR  # claims.csv / comparisons.csv
 
 # The measures a number may have, by the attribute it belongs to (one vocabulary for every treatment).
 ONSET_MEASURES = ("first_improvement", "response", "remission", "half_improved")
@@ -239,6 +240,7 @@ def _cross_table(raw: RawTables) -> list[Problem]:
 
     srcs = f["sources.csv"]
     cited_sources = set(citations["source_id"].dropna()) | set(f["effects.csv"]["source_id"].dropna())
+    cited_sources |= claim_and_comparison_sources(raw)
     for idx, src in zip(srcs.index, srcs.to_dict("records")):
         row = _line(srcs, idx)
         url, doi, pmid = src["url"], src["doi"], src["pmid"]
@@ -252,7 +254,7 @@ def _cross_table(raw: RawTables) -> list[Problem]:
         if url is None and doi is None and pmid is None and src["source_type"] != "web_article":
             out.append(P("sources.csv", row, "url", "a source needs at least one of url, doi or pmid"))
         if src["source_id"] is not None and readable["citations.csv"] and src["source_id"] not in cited_sources:
-            out.append(P("sources.csv", row, "source_id", f"source '{src['source_id']}' is not cited by any cell or effect", "warning"))
+            out.append(P("sources.csv", row, "source_id", f"source '{src['source_id']}' is not cited by any cell, effect, claim or comparison", "warning"))
 
     effects = f["effects.csv"]
     se_cells = {
@@ -328,9 +330,102 @@ def validate_raw(raw: RawTables) -> list[Problem]:
         problems += _schema_problems(name, frame, raw)
         problems += _text_problems(name, frame)
     problems += _cross_table(raw)
+    problems += claims_and_comparisons_problems(raw)
     # One message per (file, row, column, message); stable order for people reading it.
     unique = sorted(set(problems), key=lambda p: (list(TABLES).index(p.file) if p.file in TABLES else 99, p.row or 0, p.column or "", p.message))
     return unique
+
+
+# --- claims.csv and comparisons.csv (issue 14) -------------------------------------------------------
+def _id_list(value) -> list[str]:
+    """The ids in a semicolon-separated list cell ('' and None give [])."""
+    return [part.strip() for part in str(value or "").split(LIST_SEPARATOR) if part.strip()]
+
+
+def claim_and_comparison_sources(raw: RawTables) -> set[str]:
+    """Sources cited by claims (their article and decisive sources) and by comparisons."""
+    claims, comparisons = raw.frames.get("claims.csv"), raw.frames.get("comparisons.csv")
+    out: set[str] = set()
+    if claims is not None and len(claims):
+        out |= set(claims["source_id"].dropna())
+        out |= {s for value in claims["source_ids"] for s in _id_list(value)}
+    if comparisons is not None and len(comparisons):
+        out |= set(comparisons["source_id"].dropna())
+    return out
+
+
+def claims_and_comparisons_problems(raw: RawTables) -> list[Problem]:
+    """Rules spanning tables for claims.csv and comparisons.csv: every id they name exists, a claim comes
+    from a web article, a comparison compares two different known treatments, and its numbers make sense
+    (rates in %, ci_low <= effect <= ci_high, an effect always says its measure and direction)."""
+    f, P, out = raw.frames, Problem, []
+    readable = {name: name not in raw.unreadable for name in f}
+    treatments = set(f["treatments.csv"]["treatment_id"].dropna())
+    conditions = set(f["conditions.csv"]["condition_id"].dropna())
+    cells = f["cells.csv"]
+    cell_ids = set(cells["cell_id"].dropna())
+    source_types = dict(zip(f["sources.csv"]["source_id"], f["sources.csv"]["source_type"]))
+    cited_by_cell: dict[str, set] = {}
+    for cell_id, source_id in zip(f["citations.csv"]["cell_id"], f["citations.csv"]["source_id"]):
+        cited_by_cell.setdefault(cell_id, set()).add(source_id)
+    today = dt.date.today()
+
+    def known(file, row, column, value, ids, table, what):
+        if value is not None and readable[table] and value not in ids:
+            out.append(P(file, row, column, f"unknown {what} '{value}' (not in {table})"))
+
+    def reviewed(file, row, value):
+        if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+            if not _valid_date(value):
+                out.append(P(file, row, "reviewed", f"'{value}' is not a real date"))
+            elif dt.date.fromisoformat(value) > today:
+                out.append(P(file, row, "reviewed", f"'{value}' is in the future"))
+
+    claims = f["claims.csv"]
+    for idx, claim in zip(claims.index, claims.to_dict("records")):
+        row = _line(claims, idx)
+        article = claim["source_id"]
+        known("claims.csv", row, "source_id", article, source_types, "sources.csv", "source")
+        if article in source_types and source_types[article] != CLAIM_SOURCE_TYPE:
+            out.append(P("claims.csv", row, "source_id", f"the article a claim comes from must be a {CLAIM_SOURCE_TYPE} source; '{article}' is a {source_types[article]}"))
+        known("claims.csv", row, "condition_id", claim["condition_id"], conditions, "conditions.csv", "condition")
+        listed = _id_list(claim["cell_ids"])
+        if claim["cell_ids"] is not None and not listed:
+            out.append(P("claims.csv", row, "cell_ids", "list at least one cell id (separate several with ';')"))
+        for cell_id in listed:
+            known("claims.csv", row, "cell_ids", cell_id, cell_ids, "cells.csv", "cell")
+        backing = set().union(*(cited_by_cell.get(c, set()) for c in listed)) if listed else set()
+        for source_id in _id_list(claim["source_ids"]):
+            known("claims.csv", row, "source_ids", source_id, source_types, "sources.csv", "source")
+            if source_id in source_types and readable["citations.csv"] and source_id not in backing:
+                out.append(P("claims.csv", row, "source_ids", f"source '{source_id}' is not cited by any of the claim's cells; "
+                             "a verdict rests on the cells, so cite it there first", "warning"))
+        reviewed("claims.csv", row, claim["reviewed"])
+
+    comparisons = f["comparisons.csv"]
+    for idx, comp in zip(comparisons.index, comparisons.to_dict("records")):
+        row = _line(comparisons, idx)
+        a, b = comp["treatment_a"], comp["treatment_b"]
+        known("comparisons.csv", row, "treatment_a", a, treatments, "treatments.csv", "treatment")
+        known("comparisons.csv", row, "treatment_b", b, treatments, "treatments.csv", "treatment")
+        if a is not None and a == b:
+            out.append(P("comparisons.csv", row, "treatment_b", "treatment_b must differ from treatment_a"))
+        known("comparisons.csv", row, "condition_id", comp["condition_id"], conditions, "conditions.csv", "condition")
+        known("comparisons.csv", row, "source_id", comp["source_id"], source_types, "sources.csv", "source")
+        effect, low, high = (_num(comp[c]) for c in ("effect", "ci_low", "ci_high"))
+        if low is not None and high is not None and low > high:
+            out.append(P("comparisons.csv", row, "ci_high", f"ci_high {high:g} is smaller than ci_low {low:g}"))
+        if effect is not None and low is not None and effect < low:
+            out.append(P("comparisons.csv", row, "effect", f"effect {effect:g} is below ci_low {low:g}"))
+        if effect is not None and high is not None and effect > high:
+            out.append(P("comparisons.csv", row, "effect", f"effect {effect:g} is above ci_high {high:g}"))
+        if (low is None) != (high is None):
+            out.append(P("comparisons.csv", row, "ci_low" if low is None else "ci_high", "give both ends of the interval, or neither"))
+        if (effect is not None or low is not None or high is not None) and comp.get("effect_measure") is None:
+            out.append(P("comparisons.csv", row, "effect_measure", "an effect or interval needs effect_measure naming the measure and its "
+                         "direction as the source reports it (e.g. 'risk difference, ECT minus ketamine')"))
+        reviewed("comparisons.csv", row, comp["reviewed"])
+    return out
 
 
 __all__ = ["validate_raw", "check_url", "CELL_ID_PATTERN"]

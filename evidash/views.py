@@ -1,11 +1,12 @@
 """Pure view models: evidence tables + filters in, the DataFrames a page shows out (no Streamlit here)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-from .cite import format_reference, source_link
+from .cite import escape_md, format_reference, source_link
 from .data import Evidence
 from .schema import SMALL_N, UNCONTROLLED_DESIGNS
 from .schema import BAND_LABELS, DESIGN_LABELS, GROUP_LABELS, MEASURE_LABELS, SOURCE_TYPE_LABELS, TIER_LABELS
@@ -67,7 +68,7 @@ def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
-def method_line(cell, skip_design: str = "") -> str:
+def method_line(cell, skip_design: str = "", compact: bool = False) -> str:
     """What a reported number measures, how it was obtained and on how many patients, with a caution
     for small or uncontrolled results: 'response · RCT, n=403'. '' for a cell without numbers.
     ``skip_design`` leaves out a design already named (e.g. by the source badge)."""
@@ -82,6 +83,8 @@ def method_line(cell, skip_design: str = "") -> str:
     parts = [p for p in (measure, ", ".join(x for x in (design, size) if x)) if p]
     flags = [word for word, hit in (("small", pd.notna(n) and n < SMALL_N),
                                     ("uncontrolled", cell.get("design") in UNCONTROLLED_DESIGNS)) if hit]
+    if compact:  # the matrix: the warning sign alone (its legend and the card say what it means)
+        return " · ".join(parts) + (" ⚠" if flags else "")
     return " · ".join(parts) + (f" ⚠ {', '.join(flags)}" if flags else "")
 
 
@@ -140,7 +143,7 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str]) -> Matrix:
                 id_row[t.short_name] = None if cell is None else cell["cell_id"]
                 kind_row[t.short_name] = cell_kind(cell)
                 shown_badge = badge(cell) if cell is not None and cell["status"] == "reported" else ""
-                method_row[t.short_name] = method_line(cell, skip_design=shown_badge)
+                method_row[t.short_name] = method_line(cell, skip_design=shown_badge, compact=True)
                 badge_row[t.short_name] = shown_badge
             rows.append(row)
             ids.append(id_row)
@@ -330,9 +333,19 @@ def costs(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
     t = t[t["status"] == "reported"].copy()
     t["Price basis"] = [price_basis(r) for r in t.to_dict("records")]
     year = t["price_year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
-    seen = t["price_year_basis"].map(lambda b: " seen" if b == "seen" else "")
+    seen = t["price_year_basis"].map(lambda b: ", year seen" if b == "seen" else "")
+    kind = t["design"].map(lambda d: PRICE_KIND.get(d, DESIGN_LABELS.get(d, "source")) if isinstance(d, str) else "source")
+    per = t["attribute_id"].map({"cost_session": "per session", "cost_course": "per course"}).fillna(t["Attribute"])
     t["Label"] = t["Treatment"] + " (" + t["region"].fillna("?") + ", " + year + seen + ")"
+    # Two lines: what is priced, then what kind of price it is (a fee schedule pays the clinician's fee only,
+    # a clinic price list is what a self-paying patient is charged), so unlike prices are never read alike.
+    t["LabelFull"] = t["Treatment"] + " · " + per + "<br>" + kind + ", " + t["region"].fillna("?") + ", " + year + seen
     return t.reset_index(drop=True)
+
+
+PRICE_KIND = {"fee_schedule": "fee schedule (clinician's fee)", "price_list": "price list (self-pay)",
+              "drug_list_price": "drug list price (drug only)",
+              "cost_study": "cost study", "hta": "HTA costing", "payer_policy": "payer policy"}
 
 
 SIDE_EFFECT_ATTRIBUTES_GROUP = "side_effects"
@@ -389,3 +402,11 @@ def group_cells(ev: Evidence, group: str, condition: str, treatment_ids: list[st
     attrs = ev.attributes[ev.attributes["group"] == group]
     return attribute_table(ev, list(attrs["attribute_id"]), treatment_ids, condition)
 
+
+
+def glossary_help(ev: Evidence, *texts) -> str | None:
+    """Hover help explaining the glossary's abbreviations that appear in ``texts`` (None if none do)."""
+    joined = " ".join(str(t) for t in texts if isinstance(t, str))
+    lines = [f"**{escape_md(g.term)}**: {escape_md(g.expansion)}. {escape_md(g.explanation)}" for g in ev.glossary.itertuples(index=False)
+             if re.search(rf"(?<![A-Za-z-]){re.escape(g.term)}(?![A-Za-z])", joined)]
+    return "  \n".join(lines) or None
