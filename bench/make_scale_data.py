@@ -2,8 +2,12 @@
 
     python bench/make_scale_data.py OUT_DIR [--factor 100] [--seed 0]
 
-Copies data/attributes.csv and data/blocked_hosts.csv; generates treatments, conditions, cells,
-sources, citations and effects with numpy/pandas (no per-row Python loops over cells).
+Copies data/attributes.csv, data/blocked_hosts.csv and data/glossary.csv; generates treatments,
+conditions, cells, sources, citations and effects with numpy/pandas (no per-row Python loops over
+cells). Every cell follows the data rules: a headline on reported and not-applicable cells, measure,
+design (and n for a single study) on every reported number, a dated and located price
+(price_year_basis too), a "Searched ..." note on every gap, and no efficacy, onset or approval cell
+backed by a payer policy alone. Any other table the schema declares is written with its header only.
 At factor 100: 50 treatments, 40 conditions, ~9,350 cells, 5,000 sources, ~12,000 citations.
 The result passes ``python -m evidash validate OUT_DIR`` with 0 errors.
 """
@@ -21,12 +25,27 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
+sys.path.insert(0, str(REPO))
+
+from evidash.schema import CLAIMS_PAYERS_CANNOT_BACK, HEADLINE_MAX, TABLES  # noqa: E402
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
-SOURCE_TYPES = ["label", "regulatory", "guideline", "hta", "meta_analysis", "rct",
-                "observational", "review", "news", "manufacturer", "clinic", "web_article"]
-SOURCE_TYPE_P = np.array([2, 8, 14, 7, 25, 23, 27, 12, 23, 5, 19, 4], dtype=float)
-CATEGORIES = ["approved", "guideline_recommended", "investigational", "insufficient_evidence", "not_recommended"]
+# Source types in about the proportions of the real data (data round 2).
+SOURCE_TYPES = ["label", "regulatory", "guideline", "hta", "meta_analysis", "rct", "observational",
+                "economic_evaluation", "review", "payer", "statistics", "think_tank", "news", "manufacturer",
+                "clinic", "web_article"]
+SOURCE_TYPE_P = np.array([3, 4, 19, 8, 40, 33, 32, 7, 16, 8, 3, 2, 27, 6, 22, 8], dtype=float)
+CATEGORIES = ["approved", "guideline_recommended", "investigational", "not_approved", "insufficient_evidence", "not_recommended"]
+# What a number measures, by attribute group (the validator's vocabulary), and how it was obtained.
+ONSET_MEASURES = np.array(["first_improvement", "response", "remission", "half_improved"])
+EFFICACY_MEASURES = np.array(["response", "remission", "symptom_change"])
+SETTING_MEASURES = {"session_minutes": "duration", "visit_minutes": "duration", "course_weeks": "duration",
+                    "sessions_per_week": "frequency", "course_sessions": "count"}
+STUDY_DESIGNS = np.array(["meta_analysis", "rct", "open_label", "observational", "case_series", "label"])
+STUDY_DESIGN_P = np.array([30, 35, 12, 15, 3, 5], dtype=float)
+SINGLE_STUDY = ["rct", "open_label", "observational", "case_series"]
+PRICE_DESIGNS = np.array(["fee_schedule", "price_list", "cost_study", "hta"])
+SETTING_DESIGNS = np.array(["guideline", "label", "review", "rct"])
 CLASSES = ["Drug (synthetic)", "Psychological therapy (synthetic)", "Brain stimulation (synthetic)", "Device (synthetic)"]
 LOCATORS = np.array(["Abstract: Results", "Abstract: Methods", "Table 2", "Figure 3", "Section 4.1", "Summary"])
 REVIEWED = np.array(["2025-03-14", "2025-09-30", "2026-01-15", "2026-06-02"])
@@ -57,6 +76,8 @@ def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     for name in ("attributes.csv", "blocked_hosts.csv", "glossary.csv"):
         shutil.copyfile(DATA / name, out / name)
+    for name in ("claims.csv", "comparisons.csv"):  # header only: the real rows name real treatments, cells and sources
+        (out / name).write_text((DATA / name).read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     attrs = pd.read_csv(DATA / "attributes.csv", dtype=str, keep_default_na=False)
 
     # Real data: 5 treatments x 8 conditions, 169 sources. 100x "evidence volume" ~ 50 x 40, 5,000 sources.
@@ -128,12 +149,32 @@ def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
     value = np.where(has_num, num_text.to_numpy(), value)
     value = np.where(reported & ~has_num, "Reported qualitatively (synthetic value for " + pd.Series(cell_id) + ")", value)
     detail = np.where(reported, "Synthetic detail: a made-up summary of the evidence behind this cell, written to exercise the layout with text of realistic length.",
-                      np.where(status == "no_evidence", "Synthetic: the evidence search found nothing for this cell.",
+                      np.where(status == "no_evidence", "Searched PubMed, guideline and regulator sites (synthetic): nothing found for this cell.",
                                "Synthetic: this attribute does not apply to this treatment."))
+    short = pd.Series(vmin).round(1).astype(str) + "-" + pd.Series(vmax).round(1).astype(str) + " " + pd.Series(unit).fillna("")
+    headline = np.where(has_num, short.str.slice(0, HEADLINE_MAX).str.strip().to_numpy(),
+                        np.where(reported, "Reported (synthetic)", np.where(status == "not_applicable", "Not applicable", None)))
+
+    # What each reported number measures, the design behind it and, for a single study, its size.
+    measure = np.full(n, None, dtype=object)
+    measure[has_num & (group == "onset")] = rng.choice(ONSET_MEASURES, n)[has_num & (group == "onset")]
+    measure[has_num & (group == "evidence")] = rng.choice(EFFICACY_MEASURES, n)[has_num & (group == "evidence")]
+    measure[has_num & (group == "side_effects")] = "incidence"
+    measure[has_num & (group == "setting")] = pd.Series(a_col).map(SETTING_MEASURES).fillna("count").to_numpy()[has_num & (group == "setting")]
+    measure[has_num & (unit == "currency")] = "price"
+    measure_note = np.where(np.isin(measure.astype(str), ["response", "remission", "symptom_change"]),
+                            "MADRS, clinician-rated (synthetic)", None)
+    design = np.where(has_num, rng.choice(STUDY_DESIGNS, n, p=STUDY_DESIGN_P / STUDY_DESIGN_P.sum()), None)
+    design = np.where(has_num & (group == "setting"), rng.choice(SETTING_DESIGNS, n), design)
+    design = np.where(has_num & (unit == "currency"), rng.choice(PRICE_DESIGNS, n), design)
+    single = np.isin(design.astype(str), SINGLE_STUDY)
+    size = np.round(np.exp(rng.uniform(np.log(8), np.log(5000), n)))
+    n_col = np.where(single | (has_num & (design == "meta_analysis") & (rng.random(n) < 0.5)), size, np.nan)
 
     cost = (unit == "currency") & reported
     currency = np.where(cost, rng.choice(np.array(["USD", "GBP", "EUR"]), n), None)
     price_year = np.where(cost, rng.integers(2015, 2026, n).astype(float), np.nan)
+    price_year_basis = np.where(cost, rng.choice(np.array(["published", "seen"]), n, p=[0.8, 0.2]), None)
     region = np.where(cost, rng.choice(np.array(["US", "UK", "Germany", "Canada"]), n), None)
 
     se = (group == "side_effects") & reported
@@ -143,11 +184,13 @@ def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
 
     cells = pd.DataFrame({
         "cell_id": cell_id, "treatment_id": t_col, "condition_id": c_col, "attribute_id": a_col,
-        "value": value, "detail": detail, "value_min": vmin, "value_max": vmax, "status": status,
+        "headline": headline, "value": value, "detail": detail, "measure": measure, "measure_note": measure_note,
+        "design": design, "n": n_col, "value_min": vmin, "value_max": vmax, "status": status,
         "reviewed": rng.choice(REVIEWED, n), "currency": currency, "price_year": price_year,
-        "region": region, "band": band, "category": category,
+        "price_year_basis": price_year_basis, "region": region, "band": band, "category": category,
     })
     cells["price_year"] = cells["price_year"].astype("Int64")
+    cells["n"] = cells["n"].astype("Int64")
 
     # ---- sources ----------------------------------------------------------------------------------
     sidx = np.arange(1, n_s + 1)
@@ -185,6 +228,16 @@ def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
         "source_id": sources["source_id"].to_numpy()[src_pos],
         "locator": rng.choice(LOCATORS, len(cit_cell)),
     })
+    # A payer policy never backs an efficacy, onset or approval claim alone: a cell of that kind whose every
+    # source is a payer gets one more citation, to a non-payer source (so it differs from the cell's others).
+    is_payer = pd.Series(stype[src_pos] == "payer")
+    claim = pd.Series(cit_cell).map(dict(zip(cells["cell_id"], cells["attribute_id"]))).isin(CLAIMS_PAYERS_CANNOT_BACK)
+    payer_only = (is_payer.groupby(pd.Series(cit_cell)).transform("all") & claim).to_numpy()
+    lone = first[payer_only[first]]  # the first citation row of each payer-only cell
+    others = sources.loc[stype != "payer", "source_id"].to_numpy()
+    extra = pd.DataFrame({"cell_id": cit_cell[lone], "source_id": others[lone % len(others)],
+                          "locator": rng.choice(LOCATORS, len(lone))})
+    citations = pd.concat([citations, extra], ignore_index=True)
 
     # ---- effects: 2-4 per side-effect cell (reported ones) ----------------------------------------
     se_ids = cells.loc[se, "cell_id"].to_numpy()
@@ -207,9 +260,14 @@ def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
         "locator": rng.choice(LOCATORS, ne),
     })
 
+    written = {"attributes.csv", "blocked_hosts.csv", "glossary.csv"}
     for name, frame in (("treatments.csv", treatments), ("conditions.csv", conditions), ("cells.csv", cells),
                         ("sources.csv", sources), ("citations.csv", citations), ("effects.csv", effects)):
         frame.to_csv(out / name, index=False)
+        written.add(name)
+    for name, model in TABLES.items():  # tables this generator does not fill (e.g. claims, comparisons): header only
+        if name not in written:
+            (out / name).write_text(",".join(model.to_schema().columns) + "\n", encoding="utf-8")
     return {"treatments": n_t, "conditions": n_c, "cells": len(cells), "sources": n_s,
             "citations": len(citations), "effects": len(effects)}
 

@@ -19,7 +19,7 @@ from .schema import SOURCE_TIER, SOURCE_TYPE_LABELS, TIER_LABELS
 
 # Source types published as journal articles (the publisher column then holds the journal).
 ARTICLE_TYPES = ("meta_analysis", "rct", "observational", "review", "economic_evaluation")
-_ET_AL = re.compile(r",?\s*et al\.?$", re.I)
+_ET_AL_ANY = re.compile(r",?\s*\bet al\b\.?", re.I)
 
 
 def _text(value) -> str:
@@ -35,14 +35,20 @@ def _year(source) -> str:
 
 
 def authors(source) -> tuple[list[str], bool]:
-    """The author list as written ('Smith J, Doe A, et al.') split into names, and whether it ends in
-    'et al.'. An organisation is one name."""
+    """The author list as written ('Smith J, Doe A, et al.'; groups may be separated by ';') split into
+    names, and whether it was shortened with 'et al.'. A group whose comma-separated parts are not all
+    'Surname INITIALS' is one organisation ('Tees, Esk and Wear Valleys NHS Foundation Trust')."""
     text = _text(source.get("authors"))
     if not text:
         return [], False
-    more = bool(_ET_AL.search(text))
-    text = _ET_AL.sub("", text).strip().rstrip(",")
-    names = [n.strip() for n in re.split(r",\s*|;\s*", text) if n.strip()]
+    more = bool(_ET_AL_ANY.search(text))
+    names: list[str] = []
+    for group in text.split(";"):
+        group = _ET_AL_ANY.sub("", group).strip().strip(",").strip()
+        if not group:
+            continue
+        parts = [p.strip() for p in group.split(",") if p.strip()]
+        names += parts if all(split_name(p) for p in parts) else [group]
     return names, more
 
 
@@ -73,7 +79,8 @@ def vancouver(source) -> str:
     title = _text(source.get("title")).rstrip(".")
     parts.append(f"{title}.")
     publisher, year = _text(source.get("publisher")), _year(source)
-    where = "; ".join(x for x in (publisher.rstrip("."), year) if x)
+    # Vancouver: 'Journal. Year.' for an article; 'Publisher; Year.' for a report or web page.
+    where = (". " if is_article(source) else "; ").join(x for x in (publisher.rstrip("."), year) if x)
     if where:
         parts.append(f"{where}.")
     if _text(source.get("doi")):
@@ -96,8 +103,10 @@ def _records(sources: pd.DataFrame) -> list[dict]:
 def split_name(name: str) -> tuple[str, str] | None:
     """'Smith JA' -> ('Smith', 'JA'); None for an organisation (no trailing initials)."""
     bits = name.split()
-    if len(bits) >= 2 and re.fullmatch(r"[A-Z]{1,4}\.?", bits[-1]):
-        return " ".join(bits[:-1]), bits[-1]
+    last = bits[-1] if bits else ""
+    # Initials: 'J', 'JA', 'ACdeC' (Williams ACdeC: lower-case particles between capitals).
+    if len(bits) >= 2 and re.fullmatch(r"[A-Z][A-Za-z]{0,5}\.?", last) and (last.rstrip(".").isupper() or sum(c.isupper() for c in last) >= 2):
+        return " ".join(bits[:-1]), last
     return None
 
 
@@ -143,7 +152,7 @@ def ris(sources: pd.DataFrame) -> str:
         entry = {"type_of_reference": "JOUR" if is_article(s) else "ELEC", "title": _text(s["title"]),
                  "id": s["source_id"]}
         if names:
-            entry["authors"] = names + (["et al."] if more else [])
+            entry["authors"] = names  # RIS has no 'et al.': the list holds the names the source gives
         if _year(s):
             entry["year"] = _year(s)
         if _text(s.get("publisher")):
@@ -167,7 +176,7 @@ def csl_json(sources: pd.DataFrame) -> str:
         item = {"id": s["source_id"], "type": "article-journal" if is_article(s) else "webpage", "title": _text(s["title"])}
         if names:
             item["author"] = [{"family": split_name(n)[0], "given": split_name(n)[1]} if split_name(n) else {"literal": n}
-                              for n in names] + ([{"literal": "et al."}] if more else [])
+                              for n in names]
         if _year(s):
             item["issued"] = {"date-parts": [[int(_year(s))]]}
         if _text(s.get("publisher")):

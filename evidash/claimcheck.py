@@ -32,7 +32,7 @@ VERDICT_SYMBOLS = {"supported": "✓", "partly_supported": "◐", "overstated": 
 # Okabe-Ito colours (colour-blind safe) and a fill pattern per topic, so topics differ by more than colour.
 TOPIC_COLOURS = {"efficacy": "#0072B2", "onset": "#E69F00", "safety": "#D55E00", "setting": "#009E73",
                  "cost_access": "#CC79A7", "evidence": "#56B4E9"}
-TOPIC_PATTERNS = {"efficacy": "", "onset": "/", "safety": "x", "setting": ".", "cost_access": "\\", "evidence": "-"}
+TOPIC_PATTERNS = {"efficacy": "", "onset": "/", "safety": "x", "setting": "|", "cost_access": "\\", "evidence": "-"}
 TOPIC_TEXT = {"efficacy": "#ffffff", "safety": "#ffffff"}  # count text on the darker fills; dark text elsewhere
 
 
@@ -147,14 +147,17 @@ def verdict_chart(claims: pd.DataFrame, title: str) -> go.Figure:
         fig.add_trace(go.Bar(
             y=[labels[v] for v in shown["verdict"]], x=shown["count"], orientation="h", name=CLAIM_TOPIC_LABELS[topic],
             marker=dict(color=TOPIC_COLOURS[topic], line=dict(color="#1a1a1a", width=1),
-                        pattern=dict(shape=TOPIC_PATTERNS[topic], fgcolor="#ffffff", fgopacity=0.45, solidity=0.25)),
+                        pattern=dict(shape=TOPIC_PATTERNS[topic], fgcolor="#ffffff", fgopacity=0.35, solidity=0.2)),
             text=shown["count"], textposition="inside", insidetextanchor="middle",
             textfont=dict(color=TOPIC_TEXT.get(topic, "#1a1a1a"), size=15), outsidetextfont=dict(color="#1a1a1a"),
             hovertemplate=f"%{{y}}<br>{CLAIM_TOPIC_LABELS[topic]}: %{{x}} claim(s)<extra></extra>",
         ))
     order = [labels[v] for v in VERDICTS]
+    # Every verdict of the scale keeps its row, with a count of 0 where no claim has it.
+    fig.add_trace(go.Bar(y=order, x=[0] * len(order), orientation="h", showlegend=False, hoverinfo="skip",
+                         marker=dict(color="rgba(0,0,0,0)")))
     fig.update_layout(template=charts.TEMPLATE, title=title, barmode="stack", height=150 + 56 * len(VERDICTS),
-                      xaxis_title="Number of claims", yaxis_title=None, legend_title_text="Topic: ", margin=dict(t=100),
+                      xaxis_title="Number of claims", yaxis_title=None, legend=dict(title_text="Topic: ", traceorder="normal"), margin=dict(t=100, autoexpand=False),  # see headtohead.forest
                       uniformtext=dict(minsize=12, mode="hide"))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
     fig.update_xaxes(showgrid=True, gridcolor="#dddddd", dtick=1 if int(totals.max() or 0) <= 12 else None, rangemode="tozero")

@@ -109,7 +109,9 @@ def arm_text(row, treatment: str) -> str:
     """The arm's result in words, with its rate in % where the source gives one."""
     value = arm(row, treatment, "value")
     text = str(arm(row, treatment, "result"))
-    return text + (f" ({value:g}%)" if value is not None and pd.notna(value) else "")
+    if value is None or pd.isna(value) or f"{value:g}%" in text:
+        return text
+    return f"{text} ({value:g}%)"
 
 
 def table(ev: Evidence, rows: pd.DataFrame, a: str, b: str, with_condition: bool = False) -> pd.DataFrame:
@@ -198,6 +200,10 @@ def point_label(r, short: dict[str, str], seen: set[str]) -> str:
     seen.add(label)
     favours = r["favours"]
     verdict = f"favours {short.get(r[favours], r[favours])}" if favours in ("treatment_a", "treatment_b") else "no clear difference"
+    if pd.isna(r["effect"]):
+        verdict += " · interval only"
+    elif pd.isna(r["ci_low"]) or pd.isna(r["ci_high"]):
+        verdict += " · no CI reported"
     return f"{charts._wrap(label, 34)}<br><i>{verdict}</i>"
 
 
@@ -253,15 +259,19 @@ def forest(rows: pd.DataFrame, ev: Evidence, a: str, b: str, title: str) -> go.F
         fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], range=charts.category_range(len(labels)), row=i, col=1)
         # One-line axis title; the measure and its direction head the panel (an annotation above it).
         # No automargin on these axes: the gaps are sized here, and the bottom margin by the provenance line.
-        fig.update_xaxes(title_text=f"Effect as reported ({null:g} = no difference)", showgrid=True, gridcolor="#dddddd",
+        fig.update_xaxes(title_text=f"Effect as reported (point) with its 95% CI (line) · {null:g} = no difference", showgrid=True, gridcolor="#dddddd",
                          zeroline=False, range=x_range, automargin=False, row=i, col=1)
         axis = "" if i == 1 else str(i)
         fig.add_annotation(text=f"<b>{panel.heading}</b>", xref=f"x{axis} domain", yref=f"y{axis} domain", x=0, y=1,
                            xanchor="left", yanchor="bottom", yshift=6, showarrow=False, align="left", font=dict(size=15))
     first_lines = parts[0].heading.count("<br>") + 1
-    top = 60 + 34 + 22 * first_lines  # title, legend row, first panel's heading
+    top = 64 + 22 * first_lines  # title and the first panel's heading
+    # No legend: each row's label says which treatment it favours, and the axis title says point and line.
     fig.update_layout(template=charts.TEMPLATE, title=title, height=max(300, plot_px + top + 90), hovermode="closest",
-                      legend=dict(title_text="", y=1 + (12 + 22 * first_lines) / plot_px, yanchor="bottom"), margin=dict(t=top))
+                      showlegend=False,
+                      # Margins as sized here and by charts.fit_left_margin: left to expand, Plotly widened the left
+                      # margin of this chart far beyond its labels (observed in Chromium), squeezing the panels.
+                      margin=dict(t=top, autoexpand=False))
     return fig
 
 

@@ -104,7 +104,7 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = 
             cols[0].markdown(group_head + escape_md(m.display.at[i, "Attribute"]))
             for col, name in zip(cols[1:], m.treatment_columns):
                 cell_id = m.cell_ids.at[i, name]
-                if cell_id is None:
+                if not isinstance(cell_id, str):  # no cell (None, or NaN in a pandas 3 str column)
                     col.caption(views.NOT_ENTERED_TEXT)
                     continue
                 kind = m.kinds.at[i, name]
@@ -171,7 +171,7 @@ def evidence_card(ev: Evidence, cell_id: str) -> None:
                 tier = TIER_LABELS.get(int(cit.tier), "") if pd.notna(cit.tier) else ""
                 line = f"{i}\\. {escape_md(cit.reference)}  \n*Where:* {escape_md(cit.locator)} · *Type:* {escape_md(cit.source_type)} ({escape_md(tier)})"
                 st.markdown(line)
-                if cit.link:
+                if isinstance(cit.link, str) and cit.link:  # a source without a safe link gives None or NaN
                     st.link_button(f"Open source {i} ↗", cit.link, help=cit.link)
                 else:
                     st.caption("No online link recorded for this source.")

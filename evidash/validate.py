@@ -32,6 +32,7 @@ from .schema import CLAIM_SOURCE_TYPE, LIST_SEPARATOR  # claims.csv / comparison
 # The measures a number may have, by the attribute it belongs to (one vocabulary for every treatment).
 ONSET_MEASURES = ("first_improvement", "response", "remission", "half_improved")
 EFFICACY_MEASURES = ("response", "remission", "symptom_change")
+SETTING_MEASURES = ("duration", "count", "frequency")
 
 # Markup or script in a text field: data is shown as plain text, so none of this belongs there.
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\bjavascript\s*:|\bvbscript\s*:|\bdata\s*:\s*[a-z]+/|on[a-z]+\s*=\s*['\"]", re.I)
@@ -295,7 +296,7 @@ def _measure_rules(cell: dict, attr: dict | None) -> list[tuple[str, str]]:
         return out
     allowed = (("price",) if attr["unit"] == COST_ATTRIBUTES_UNIT else ONSET_MEASURES if attr["group"] == "onset"
                else ("incidence",) if attr["group"] == "side_effects" else EFFICACY_MEASURES if attr["group"] == "evidence"
-               else None)
+               else SETTING_MEASURES if attr["group"] == "setting" else None)
     if allowed and cell["measure"] not in allowed:
         out.append(("measure", f"measure '{cell['measure']}' does not fit attribute '{attr['attribute_id']}' (use one of {', '.join(allowed)})"))
     return out

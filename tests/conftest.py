@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from evidash.schema import TABLES
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
@@ -28,18 +30,26 @@ MINI = {
         "evidence_status,evidence,Evidence status,,Standing.,true,false,4\n"
     ),
     "cells.csv": (
-        "cell_id,treatment_id,condition_id,attribute_id,value,detail,value_min,value_max,status,reviewed,currency,price_year,region,band,category\n"
-        "alpha.mdd.onset,alpha,mdd,onset,Within hours,Trial data.,0.08,1,reported,2026-11-01,,,,,\n"
-        "alpha.cost_session,alpha,,cost_session,$400-$800,Clinic fees.,400,800,reported,2026-11-01,USD,2019,US,,\n"
-        "alpha.se_cardiovascular,alpha,,se_cardiovascular,BP rise in 12%,Pooled trials.,12,12,reported,2026-11-01,,,,very_common,\n"
-        "alpha.mdd.evidence_status,alpha,mdd,evidence_status,Approved (US),Label.,,,reported,2026-11-01,,,,,approved\n"
-        "beta.mdd.onset,beta,mdd,onset,No evidence found,Nothing found.,,,no_evidence,2026-11-01,,,,,\n"
-        "beta.ptsd.evidence_status,beta,ptsd,evidence_status,Not applicable,Test.,,,not_applicable,2026-11-01,,,,,\n"
+        "cell_id,treatment_id,condition_id,attribute_id,headline,value,detail,measure,measure_note,design,n,"
+        "value_min,value_max,status,reviewed,currency,price_year,price_year_basis,region,band,category\n"
+        "alpha.mdd.onset,alpha,mdd,onset,Hours (RCT),Within hours,Trial data.,first_improvement,"
+        "MADRS (clinician-rated) lower than placebo,rct,120,0.08,1,reported,2026-11-01,,,,,,\n"
+        "alpha.cost_session,alpha,,cost_session,USD 400-800 per session,$400-$800,Clinic fees.,price,,"
+        "price_list,,400,800,reported,2026-11-01,USD,2019,published,US,,\n"
+        "alpha.se_cardiovascular,alpha,,se_cardiovascular,Very common (12%),BP rise in 12%,Pooled trials.,incidence,,"
+        "rct,300,12,12,reported,2026-11-01,,,,,very_common,\n"
+        "alpha.mdd.evidence_status,alpha,mdd,evidence_status,Approved (US),Approved (US),Label.,,,"
+        ",,,,reported,2026-11-01,,,,,,approved\n"
+        "beta.mdd.onset,beta,mdd,onset,,No evidence found,Searched PubMed for beta onset trials; none found.,,,"
+        ",,,,no_evidence,2026-11-01,,,,,,\n"
+        "beta.ptsd.evidence_status,beta,ptsd,evidence_status,Not applicable,Not applicable,Test.,,,"
+        ",,,,not_applicable,2026-11-01,,,,,,\n"
     ),
     "citations.csv": (
         "cell_id,source_id,locator\n"
         "alpha.mdd.onset,smith2020_trial,Abstract: Results\n"
         "alpha.cost_session,news2019_price,Paragraph 2\n"
+        "alpha.cost_session,payer2024_policy,Fee table\n"
         "alpha.se_cardiovascular,smith2020_trial,Table 2\n"
         "alpha.mdd.evidence_status,agency_label,Section 1\n"
     ),
@@ -48,6 +58,8 @@ MINI = {
         "smith2020_trial,A trial of alpha,Smith J et al.,Journal of Tests,2020,https://doi.org/10.1000/xyz123,10.1000/xyz123,12345678,rct,\n"
         "news2019_price,Alpha price story,,Daily News,2019,https://news.example.org/alpha,,,news,\n"
         "agency_label,Alpha prescribing information,Maker Inc,US FDA,2024,https://www.accessdata.fda.gov/alpha.pdf,,,label,\n"
+        "payer2024_policy,Alpha coverage policy,,Example Health Plan,2024,https://plan.example.org/alpha-policy,,,payer,\n"
+        "blog2024_alpha,Alpha works wonders,,Some Blog,2024,,,,web_article,\n"
     ),
     "effects.csv": (
         "effect_id,cell_id,effect,frequency,value_min,value_max,comparator,source_id,locator\n"
@@ -55,13 +67,27 @@ MINI = {
     ),
     "blocked_hosts.csv": "host,reason\nmirror.example.com,copy host\n",
     "glossary.csv": "term,expansion,explanation\nTRD,Treatment-resistant depression,Depression that has not improved after adequate trials.\n",
+    "claims.csv": (
+        "claim_id,source_id,claim,condition_id,topic,verdict,reason,cell_ids,source_ids,reviewed\n"
+        "alpha_fast,blog2024_alpha,Alpha works within hours.,mdd,onset,supported,A trial found a first effect within hours.,alpha.mdd.onset,smith2020_trial,2026-11-01\n"
+    ),
+    "comparisons.csv": (
+        "comparison_id,treatment_a,treatment_b,condition_id,study,source_id,locator,design,n,outcome,measure,measure_note,"
+        "result_a,result_b,value_a,value_b,effect_measure,effect,ci_low,ci_high,favours,note,reviewed\n"
+        "alpha_beta_response,alpha,beta,mdd,Test trial,smith2020_trial,Abstract,rct,100,Response at week 4,response,Test scale,"
+        "40% responded,30% responded,40,30,\"risk difference, alpha minus beta (percentage points)\",10,2,18,treatment_a,Test row.,2026-11-01\n"
+    ),
 }
 
 
 def write_mini(folder: Path) -> Path:
+    """Write MINI; any other table the schema declares (e.g. one added later) is written with its header only."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in MINI.items():
         (folder / name).write_text(text, encoding="utf-8")
+    for name, model in TABLES.items():
+        if name not in MINI:
+            (folder / name).write_text(",".join(model.to_schema().columns) + "\n", encoding="utf-8")
     return folder
 
 

@@ -1,6 +1,7 @@
 """Real content of the shipped data and the pure view/citation helpers."""
 from __future__ import annotations
 
+import csv
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -86,9 +87,11 @@ def test_matrix_follows_condition(ev):
     everything = list(ev.treatments["treatment_id"])
     m = views.matrix(ev, "ptsd", everything)
     row = m.display.index[m.display["Attribute"] == "Evidence status"][0]
-    expected = ev.cells.set_index("cell_id").loc["ketamine_iv.ptsd.evidence_status", "value"]
-    assert m.display.at[row, "IV ketamine"].startswith(expected)
-    assert m.cell_ids.at[row, "IV ketamine"] == "ketamine_iv.ptsd.evidence_status"
+    short = ev.treatments.set_index("treatment_id").at["ketamine_iv", "short_name"]
+    # The overview shows each cell's short headline; the full value stays in the evidence card.
+    expected = ev.cells.set_index("cell_id").loc["ketamine_iv.ptsd.evidence_status", "headline"]
+    assert m.display.at[row, short] == expected
+    assert m.cell_ids.at[row, short] == "ketamine_iv.ptsd.evidence_status"
     all_rows = views.matrix(ev, views.ALL, everything)
     assert len(all_rows.display) == len(m.display) + 4 * 7  # per-condition attributes get one row per condition
 
@@ -114,11 +117,15 @@ def test_card_has_formatted_citations(ev):
 def test_chart_tables_hold_exactly_the_plotted_cells(ev):
     everything = list(ev.treatments["treatment_id"])
     onset = views.onset(ev, "trd", everything)
-    assert set(onset["condition_id"]) == {"trd"} and len(onset) == 5
+    assert set(onset["condition_id"]) == {"trd"} and len(onset) == len(everything)
     table = views.table_for(onset)
     assert list(table["Cell id"]) == list(onset["cell_id"])
     prices = views.costs(ev, everything)
-    assert prices["Price basis"].str.match(r"^[A-Z]{3} \(\d{4} prices, .+\)$").all()
+    # 'USD, 2024 prices, US' or, for an undated page, 'USD, 2026 (year seen; page undated) prices, US'
+    assert prices["Price basis"].str.match(r"^[A-Z]{3}, \d{4}( \(year seen; page undated\))? prices, \S.*$").all()
+    seen = prices["price_year_basis"] == "seen"
+    assert prices.loc[seen, "Price basis"].str.contains("year seen; page undated", regex=False).all()
+    assert not prices.loc[~seen, "Price basis"].str.contains("year seen", regex=False).any()
 
 
 def test_escape_and_links_are_safe():
@@ -139,13 +146,14 @@ def test_chart_left_margin_fits_the_longest_label(ev):
     def margin(condition, present):
         view = figures.onset(ev, ev.version, condition, tids)
         fig = figures.framed(view, view.key, render.source_line(view.table), ev.as_of, "http://x/onset", present)
-        longest = max((y for t in fig.data for y in t.y if isinstance(y, str)), key=len)
-        return fig.layout.margin.l, longest
+        labels = {y for t in fig.data for y in t.y if isinstance(y, str)}
+        return fig.layout.margin.l, max(labels, key=lambda y: charts.text_width_px(y, 15))
 
     one, one_label = margin("trd", False)
     every, every_label = margin(views.ALL, False)
-    assert one_label == "IV ketamine" and " — " in every_label
-    assert one == int(charts.text_width_px("IV ketamine", 15) + charts.LABEL_PAD_PX)
+    # Row labels name the treatment and what its point measures ('IV ketamine · first improvement').
+    assert " · " in one_label and " — " in every_label
+    assert one == int(charts.text_width_px(one_label, 15) + charts.LABEL_PAD_PX)
     assert every > one and margin("trd", True)[0] > one
     assert charts.text_width_px("MMMM", 15) > charts.text_width_px("iiii", 15)
     empty = charts.fit_left_margin(charts._empty("t", "nothing"))
@@ -172,17 +180,20 @@ def test_cost_chart_stacks_one_full_width_panel_per_currency():
     """Prices in two currencies: two stacked panels, each named by its axis title, each with its own rows,
     and the left margin fits the longest label of either panel (side by side, labels ran into the next panel)."""
     from evidash import charts
+    # LabelFull is what views.costs gives each price: what is priced, then (second line) what kind of price.
     rows = pd.DataFrame({
-        "Treatment": ["A", "B", "A"], "Label": ["A (US, 2020)", "B (US, 2021)", "A with a much longer label (UK, 2022)"],
+        "Treatment": ["A", "B", "A"], "Label": ["A (US, 2020)", "B (US, 2021)", "A (UK, 2022)"],
+        "LabelFull": ["A · per session<br>price list (self-pay), US, 2020", "B · per session<br>fee schedule, US, 2021",
+                      "A · per session<br>a much longer second line of the label, UK, 2022"],
         "Attribute": ["Cost per session"] * 3, "currency": ["USD", "USD", "GBP"], "value_min": [1.0, 2.0, 3.0],
         "value_max": [2.0, 3.0, 4.0], "value": ["x"] * 3, "Backing": ["y"] * 3, "Sources": ["z"] * 3})
     fig = charts.cost_chart(rows, {"A": "#111111", "B": "#222222"}, "Prices")
     assert [fig.layout.xaxis.title.text, fig.layout.xaxis2.title.text] == ["Amount (USD)", "Amount (GBP)"]
     top, bottom = fig.layout.yaxis.domain, fig.layout.yaxis2.domain
     assert bottom[1] < top[0] and top[1] - top[0] > bottom[1] - bottom[0]  # stacked; two rows get more height than one
-    assert list(fig.layout.yaxis2.categoryarray) == ["A with a much longer label (UK, 2022) · Cost per session"]
-    charts.fit_left_margin(fig)
-    assert fig.layout.margin.l == int(charts.text_width_px(fig.layout.yaxis2.categoryarray[0], 15) + charts.LABEL_PAD_PX)
+    assert list(fig.layout.yaxis2.categoryarray) == ["A · per session<br>a much longer second line of the label, UK, 2022"]
+    charts.fit_left_margin(fig)  # the widest line of any label, in either panel
+    assert fig.layout.margin.l == int(charts.text_width_px("a much longer second line of the label, UK, 2022", 15) + charts.LABEL_PAD_PX)
     assert not fig.layout.annotations  # no subplot titles over the legend
 
 
@@ -197,3 +208,218 @@ def test_sources_line_sits_below_multi_line_tick_labels(ev):
         fig = figures.framed(view, view.key, render.source_line(view.table), ev.as_of, "http://x/side-effects", present)
         note = next(a for a in fig.layout.annotations if a.name == "provenance")
         assert -note.yshift >= 48 + 3 * tick_px and fig.layout.margin.b > -note.yshift
+
+
+# ---- Data round 2 (issue 11): repaired citations and new figures, checked against literals -------------------
+# Each literal below was read from the cell's detail and the note of the source it cites (locator in brackets).
+
+
+STRONG = {"label", "regulatory", "guideline", "hta", "meta_analysis", "rct"}
+QUANTIFIED_BANDS = {"very_common", "common", "uncommon", "rare", "very_rare"}
+
+
+def _csv(name: str) -> list[dict]:
+    with (DATA / name).open(encoding="utf-8", newline="") as fh:
+        return [{k: (v or "").strip() for k, v in r.items()} for r in csv.DictReader(fh)]
+
+
+@pytest.fixture(scope="module")
+def raw():
+    """The shipped CSVs as text, read without evidash (so the checks do not go through the code under test)."""
+    return {name: _csv(name) for name in ("cells.csv", "citations.csv", "sources.csv", "treatments.csv")}
+
+
+def _by_id(records: list[dict], key: str) -> dict[str, dict]:
+    return {r[key]: r for r in records}
+
+
+def _cited(raw, cell_id: str) -> set[str]:
+    return {c["source_id"] for c in raw["citations.csv"] if c["cell_id"] == cell_id}
+
+
+def test_bloch_ocd_carries_the_papers_title(raw):
+    src = _by_id(raw["sources.csv"], "source_id")["bloch_ocd_openlabel"]
+    assert src["title"] == "Effects of ketamine in treatment-refractory obsessive-compulsive disorder"
+
+
+def test_canmat_task_force_paper_is_a_source_and_replaces_the_commentary(raw):
+    sources = _by_id(raw["sources.csv"], "source_id")
+    canmat = sources["swainson2021_canmat_ketamine"]
+    assert canmat["doi"] == "10.1177/0706743720970860" and canmat["pmid"] == "33174760"
+    assert canmat["source_type"] == "guideline"
+    commentary_cells = {c["cell_id"] for c in raw["citations.csv"] if c["source_id"] == "zarate2021_canmat"}
+    missing = sorted(c for c in commentary_cells if "swainson2021_canmat_ketamine" not in _cited(raw, c))
+    assert missing == [], f"cells citing the CANMAT commentary without the task-force paper: {missing}"
+
+
+def test_ect_cardiac_events_cite_the_primary_meta_analysis(raw):
+    duma = _by_id(raw["sources.csv"], "source_id")["duma2019_ect_mace"]
+    assert duma["doi"] == "10.1097/ALN.0000000000002488" and duma["source_type"] == "meta_analysis"
+    assert duma["url"] == "https://doi.org/10.1097/ALN.0000000000002488"
+    news_cells = {c["cell_id"] for c in raw["citations.csv"] if c["source_id"] == "medscape2019_ect_mace"}
+    assert all("duma2019_ect_mace" in _cited(raw, c) for c in news_cells)
+    assert "duma2019_ect_mace" in _cited(raw, "ect.se_cardiovascular")
+
+
+def test_escape_trd_is_cited_to_the_journal_paper(raw):
+    escape = _by_id(raw["sources.csv"], "source_id")["escapetrd_esk_vs_quetiapine"]
+    assert escape["year"] == "2023" and escape["publisher"] == "New England Journal of Medicine"
+    assert escape["pmid"] == "37792613"  # N Engl J Med 2023;389(14):1298-1309 (PubMed record)
+    assert escape["doi"].startswith("10.1056/")
+    assert "repository" not in escape["url"]
+
+
+@pytest.mark.parametrize("source_id", ["aetna_cpb0445", "carepartnersct2022_pharm_changes", "cgs2023_spravato_billing",
+                                       "cms_lcd_l34998", "highmark_wholecare_esketamine"])
+def test_insurer_and_medicare_policies_are_payers(raw, source_id):
+    assert _by_id(raw["sources.csv"], "source_id")[source_id]["source_type"] == "payer"
+
+
+def test_no_plain_http_links(raw):
+    assert [s["source_id"] for s in raw["sources.csv"] if s["url"].lower().startswith("http://")] == []
+
+
+def test_no_two_sources_are_the_same_work(raw):
+    """One work, one source row: a DOI or PMID appears once (else the bibliography lists the paper twice)."""
+    for column in ("doi", "pmid"):
+        seen: dict[str, str] = {}
+        dupes = []
+        for s in raw["sources.csv"]:
+            key = s[column].lower()
+            if key and key in seen:
+                dupes.append((seen[key], s["source_id"], key))
+            seen.setdefault(key, s["source_id"])
+        assert dupes == [], f"{column} shared by two sources: {dupes}"
+
+
+def test_tms_trd_efficacy_is_the_snt_replication_rct(raw):
+    cell = _by_id(raw["cells.csv"], "cell_id")["tms.trd.key_efficacy"]
+    # Kratter 2026 SNT RCT [Abstract]: 48 randomised (24 active, 24 sham); remission at 1 month 50.0% vs 20.8% sham.
+    assert (cell["value_min"], cell["value_max"]) == ("50", "50")
+    assert (cell["measure"], cell["design"], cell["n"]) == ("remission", "rct", "48")
+    assert "50.0% vs 20.8%" in cell["value"] and "24 active, 24 sham" in cell["detail"]
+    assert "kratter2026_snt" in _cited(raw, "tms.trd.key_efficacy")
+    kratter = _by_id(raw["sources.csv"], "source_id")["kratter2026_snt"]
+    assert kratter["source_type"] == "rct" and "48 randomised (24 active, 24 sham)" in kratter["note"]
+
+
+def test_ect_session_price_is_the_2026_medicare_fee(raw):
+    cell = _by_id(raw["cells.csv"], "cell_id")["ect.cost_session"]
+    # CPT 90870, 2026 MPFS [RVU table]: 2.95 facility RVUs x USD 33.4009 = USD 98.53; non-facility USD 187.48.
+    assert (cell["value_min"], cell["value_max"]) == ("98.53", "187.48")
+    assert round(2.95 * 33.4009, 2) == 98.53
+    assert (cell["currency"], cell["price_year"], cell["price_year_basis"], cell["region"]) == ("USD", "2026", "published", "US")
+    assert (cell["measure"], cell["design"]) == ("price", "fee_schedule")
+    sources = _by_id(raw["sources.csv"], "source_id")
+    cited = _cited(raw, "ect.cost_session")
+    assert {"payerready_cpt90870", "partbnews2025_cf2026"} <= cited
+    assert "187.48" in sources["payerready_cpt90870"]["note"] and "33.4009" in sources["partbnews2025_cf2026"]["note"]
+
+
+def test_esketamine_mortality_is_counted_from_the_phase_3_tables(raw):
+    cell = _by_id(raw["cells.csv"], "cell_id")["esketamine.se_mortality"]
+    # CPT 2020 benefit-risk [Tables 1-2]: deaths 0.3 per 100 on esketamine (N=343) vs 0 of 222 on placebo.
+    assert cell["status"] == "reported"
+    assert (cell["value_min"], cell["value_max"], cell["band"]) == ("0", "0.3", "uncommon")
+    assert (cell["measure"], cell["design"], cell["n"]) == ("incidence", "rct", "565")
+    assert 343 + 222 == 565 and "N=343" in cell["detail"] and "0 of 222" in cell["detail"]
+    assert "cpt2020_esketamine_benefit_risk" in _cited(raw, "esketamine.se_mortality")
+
+
+def test_iv_ketamine_mdd_onset_is_four_hours(raw):
+    cell = _by_id(raw["cells.csv"], "cell_id")["ketamine_iv.mdd.onset"]
+    # Talati 2019 RCT [Abstract: Results], n=60: better than placebo from the first assessment at 4 h = 0.167 days.
+    assert (cell["value_min"], cell["value_max"]) == ("0.167", "0.167")
+    assert round(4 / 24, 3) == 0.167
+    assert (cell["measure"], cell["design"], cell["n"]) == ("first_improvement", "rct", "60")
+    assert "4 h" in cell["detail"] and "MADRS" in cell["measure_note"]
+    talati = _by_id(raw["sources.csv"], "source_id")["talati2019_escitalopram"]
+    assert "talati2019_escitalopram" in _cited(raw, "ketamine_iv.mdd.onset")
+    assert talati["source_type"] == "rct" and "n=60" in talati["note"]
+
+
+def test_ect_cardiac_events_are_two_percent_of_patients(raw):
+    cell = _by_id(raw["cells.csv"], "cell_id")["ect.se_cardiovascular"]
+    # Duma 2019 [Abstract: Results]: 82 studies, 106,569 patients; MACE in about 1 in 50 patients.
+    assert (cell["value_min"], cell["value_max"], cell["band"]) == ("2", "2", "common")
+    assert (cell["measure"], cell["design"], cell["n"]) == ("incidence", "meta_analysis", "106569")
+    assert "106,569 patients" in _by_id(raw["sources.csv"], "source_id")["duma2019_ect_mace"]["note"]
+
+
+def test_at_most_60_gaps_each_with_its_search(raw):
+    gaps = [c for c in raw["cells.csv"] if c["status"] == "no_evidence"]
+    assert len(gaps) <= 60, f"{len(gaps)} no_evidence cells"
+    assert all(c["detail"].startswith("Searched") for c in gaps)
+
+
+def test_at_least_80_percent_of_reported_cells_have_strong_backing(raw):
+    kinds = {s["source_id"]: s["source_type"] for s in raw["sources.csv"]}
+    strong_cells = {c["cell_id"] for c in raw["citations.csv"] if kinds.get(c["source_id"]) in STRONG}
+    reported = [c["cell_id"] for c in raw["cells.csv"] if c["status"] == "reported"]
+    share = sum(c in strong_cells for c in reported) / len(reported)
+    assert share >= 0.80, f"{share:.1%} of {len(reported)} reported cells"
+
+
+def test_every_treatment_has_a_dated_us_price(raw):
+    prices = [c for c in raw["cells.csv"] if c["attribute_id"] in ("cost_session", "cost_course") and c["status"] == "reported"]
+    for t in raw["treatments.csv"]:
+        us = [c for c in prices if c["treatment_id"] == t["treatment_id"] and c["currency"] == "USD" and "US" in c["region"]]
+        assert us, f"{t['treatment_id']} has no reported US price"
+        assert all(c["price_year"] and c["price_year_basis"] in ("published", "seen") for c in us)
+
+
+def test_every_drug_or_device_has_three_quantified_side_effect_categories(raw):
+    treatments = [t for t in raw["treatments.csv"]
+                  if "therapy" not in t["treatment_class"].lower() and "psychological" not in t["treatment_class"].lower()]
+    assert treatments
+    for t in treatments:
+        quantified = {c["attribute_id"] for c in raw["cells.csv"] if c["treatment_id"] == t["treatment_id"]
+                      and c["attribute_id"].startswith("se_") and c["status"] == "reported" and c["band"] in QUANTIFIED_BANDS}
+        assert len(quantified) >= 3, (t["treatment_id"], sorted(quantified))
+
+
+def test_every_reported_number_says_what_it_measures(ev):
+    numeric = ev.cells[(ev.cells["status"] == "reported") & ev.cells[["value_min", "value_max"]].notna().any(axis=1)]
+    assert numeric["measure"].notna().all() and numeric["design"].notna().all()
+    assert (ev.cells.loc[ev.cells["status"] != "no_evidence", "headline"].str.len() <= 45).all()
+
+
+# ---- the badge and the caution flags -------------------------------------------------------------------------
+
+def test_badge_ignores_a_payer_on_claims_it_cannot_back(mini_dir):
+    cits = (mini_dir / "citations.csv").read_text(encoding="utf-8").splitlines()
+    cits = [line for line in cits if not line.startswith(("alpha.mdd.onset,", "alpha.cost_session,"))]
+    cits += ["alpha.mdd.onset,payer2024_policy,Criteria", "alpha.mdd.onset,news2019_price,Paragraph 3",
+             "alpha.cost_session,payer2024_policy,Fee table", "alpha.cost_session,news2019_price,Paragraph 2"]
+    (mini_dir / "citations.csv").write_text("\n".join(cits) + "\n", encoding="utf-8")
+    ev = load_evidence(mini_dir)
+    best = dict(zip(ev.cells["cell_id"], ev.cells["best_source_type"]))
+    assert best["alpha.mdd.onset"] == "news"  # a payer (tier 3) does not back onset: the news story is its best
+    assert best["alpha.cost_session"] == "payer"  # a payer does back a price
+
+
+def test_caution_flags_small_and_uncontrolled_results():
+    from evidash.data import caution
+    from evidash.schema import DESIGN_LABELS
+    assert caution("open_label", 24) == f"uncontrolled ({DESIGN_LABELS['open_label']}) · small study (n=24)"
+    assert caution("rct", 49) == "small study (n=49)"
+    assert caution("rct", 50) == "" and caution("meta_analysis", float("nan")) == "" and caution(None, None) == ""
+    assert caution("observational", 5000) == "uncontrolled (observational)"
+
+
+def test_method_line_names_measure_design_size_and_caution():
+    cell = {"status": "reported", "measure": "response", "design": "rct", "n": 403}
+    assert views.method_line(cell) == "response · RCT, n=403"
+    assert views.method_line(cell, skip_design="RCT") == "response · n=403"
+    small = {"status": "reported", "measure": "first_improvement", "design": "open_label", "n": 24}
+    from evidash.schema import DESIGN_LABELS
+    assert views.method_line(small) == f"first improvement · {DESIGN_LABELS['open_label']}, n=24 ⚠ small, uncontrolled"
+    assert views.method_line({"status": "reported", "measure": "price", "design": "fee_schedule", "n": None}) == "fee schedule"
+    assert views.method_line({"status": "no_evidence", "measure": None, "design": None, "n": None}) == ""
+
+
+def test_real_small_uncontrolled_onset_is_flagged(ev):
+    cells = ev.cells.set_index("cell_id")
+    flagged = cells[(cells["status"] == "reported") & ((cells["n"] < 50) | cells["design"].isin(["open_label", "observational", "case_series"]))]
+    assert len(flagged) and (flagged["caution"] != "").all()
+    assert (cells.loc[cells["caution"] != "", "status"] == "reported").all()

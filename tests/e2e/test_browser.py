@@ -25,6 +25,8 @@ PAGES = {
     "setting": "Administration setting: what a course involves",
     "cost": "Cost and access",
     "side-effects": "Side effects",
+    "head-to-head": "Head-to-head: direct comparisons",
+    "claims": "Claims check: what popular articles say",
     "sources": "Sources",
     "about": "About this dashboard",
 }

@@ -1,0 +1,77 @@
+"""Claims check: what popular articles say about ketamine, the verdict the dashboard's own cells support,
+a chart of verdicts by topic, and one card per claim with links to its cells and sources.
+?claim=<id> opens one claim at the top of the page."""
+from urllib.parse import quote
+
+import streamlit as st
+
+from evidash import claimcheck, render, views
+from evidash.cite import escape_md
+from evidash.schema import CLAIM_TOPIC_LABELS, VERDICTS
+from evidash.state import PageState, run_page
+
+LEGEND = (
+    "Each claim is paraphrased from one of four popular web articles and judged only on the dashboard's own cells "
+    "(click a cell link to see its evidence card and sources). The scale, strongest first:\n\n"
+    + "\n".join(f"- {claimcheck.verdict_markdown(v)}" for v in VERDICTS)
+    + "\n\n*Partly supported*: part of the claim holds, or it holds for one treatment or condition but not another. "
+    "*Overstated*: there is something behind it, but the claim goes further than the evidence. "
+    "*Not supported by current evidence*: our cells hold nothing that backs it."
+)
+
+
+def _close_claim() -> None:
+    if "claim" in st.query_params:
+        del st.query_params["claim"]
+
+
+def claim_card(ev, claim: dict, key: str, link: bool = True) -> None:
+    """One claim: verdict (icon and word), the paraphrased claim, its article, the reason, and links that
+    open the cells and sources it rests on. Every data text is escaped."""
+    topic = CLAIM_TOPIC_LABELS.get(claim["topic"], claim["topic"])
+    condition = views.condition_label(ev, claim["condition_id"]) if isinstance(claim["condition_id"], str) else "Not condition-specific"
+    lines = [
+        f"{claimcheck.verdict_markdown(claim['verdict'])} · {escape_md(topic)} · {escape_md(condition)}",
+        f"**Claim** (paraphrased): {escape_md(claim['claim'])}",
+        f"**From:** [{escape_md(claimcheck.article_title(ev, claim['source_id']))}](/sources?source={quote(claim['source_id'])}) (web article)",
+        f"**Why:** {escape_md(claim['reason'])}",
+        f"**Cells it rests on:** {claimcheck.cell_links(ev, claimcheck.ids(claim['cell_ids']))}",
+    ]
+    decisive = claimcheck.source_links(ev, claimcheck.ids(claim.get("source_ids")))
+    if decisive:
+        lines.append(f"**Deciding sources:** {decisive}")
+    with st.container(border=True, key=key):
+        st.markdown("  \n".join(lines))  # one block, line breaks: a compact card
+        st.caption(f"Reviewed {escape_md(claim['reviewed'])}" + (f" · [Link to this claim](/claims?claim={quote(claim['claim_id'])})" if link else ""))
+
+
+def body(state: PageState) -> None:
+    ev = state.evidence
+    if not len(ev.claims):
+        st.info("No claims have been entered yet (data/claims.csv is empty).", icon=":material/info:")
+        return
+    known = set(ev.claims["claim_id"])
+    wanted = st.query_params.get("claim")
+    if wanted is not None and wanted not in known:
+        st.info("The claim in the link was not found, so all claims are listed.", icon=":material/info:")
+        wanted = None
+    if wanted:
+        st.subheader("Selected claim", anchor="selected-claim")
+        claim_card(ev, ev.claims[ev.claims["claim_id"] == wanted].iloc[0].to_dict(), key="selected_claim", link=False)
+        st.button("Close and list all claims", icon=":material/close:", on_click=_close_claim, key="close_claim")
+    claims = claimcheck.claims_for(ev, state.condition)
+    with st.popover("How verdicts are judged", icon=":material/help:"):
+        st.markdown(LEGEND)
+    render.chart_block(ev, state.present, claimcheck.chart_view(ev, ev.version, state.condition))
+    if not len(claims):
+        return
+    st.subheader(f"The claims ({len(claims)})")
+    if state.condition != views.ALL:
+        st.caption("Claims about this condition, or judged on one of its cells. Choose All conditions for every claim.")
+    for article, group in claims.groupby("source_id", sort=False):
+        st.markdown(f"#### From “{escape_md(claimcheck.article_title(ev, article))}”")
+        for claim in group.to_dict("records"):
+            claim_card(ev, claim, key=f"claim_{claim['claim_id']}")
+
+
+run_page("Claims check: what popular articles say", body, filters=("condition",))
