@@ -195,6 +195,8 @@ def with_provenance(fig: go.Figure, source_line: str, as_of: str, link: str, fon
 def presenter(fig: go.Figure) -> go.Figure:
     """Larger chart text for presenting (body ≥ 20 px, chart text ≥ 16 px at 1280×720)."""
     fig.update_layout(font_size=PRESENTER_FONT, title_font_size=22, hoverlabel_font_size=18, legend_font_size=PRESENTER_FONT)
+    if fig.layout.title.subtitle.text:
+        fig.update_layout(title_subtitle_font_size=PRESENTER_FONT)
     fig.update_xaxes(tickfont_size=PRESENTER_FONT - 1, title_font_size=PRESENTER_FONT)
     fig.update_yaxes(tickfont_size=PRESENTER_FONT - 1, title_font_size=PRESENTER_FONT)
     fig.update_annotations(font_size=16)

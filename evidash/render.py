@@ -232,8 +232,16 @@ def wide_table(heading: str, table: pd.DataFrame, note: str) -> None:
     wraps and the columns share the page width, so every treatment is on screen without scrolling
     sideways (a canvas data grid would hide the last columns behind a horizontal scroll bar)."""
     st.subheader(heading)
-    st.table(table.set_index(table.columns[0]).rename_axis(None))
+    st.table(escaped_table(table.set_index(table.columns[0]).rename_axis(None)))
     st.caption(note)
+
+
+def escaped_table(table: pd.DataFrame) -> pd.DataFrame:
+    """st.table renders markdown in its cells: escape data text (values, row and column labels)."""
+    out = table.map(lambda v: escape_md(v) if isinstance(v, str) else v)
+    out.index = [escape_md(i) if isinstance(i, str) else i for i in out.index]
+    out.columns = [escape_md(c) if isinstance(c, str) else c for c in out.columns]
+    return out
 
 
 def source_line(table: pd.DataFrame, limit: int = 5) -> str:
@@ -299,17 +307,18 @@ def presenter_card(ev: Evidence, condition: str, treatment_ids: list[str], step:
                 refs.append(f"[{numbers[source_id]}] {titles.get(source_id, source_id)} ({SOURCE_LABELS.get(kind, kind)})")
             marks.append(str(numbers[source_id]))
         text = views.headline(cell)
-        if cell["status"] == "reported" and cell["value"] != text and len(str(cell["value"])) <= PRESENTER_LONG_MAX:
-            text = f"{text} — {cell['value']}"  # the longer sentence where it fits
         method = views.method_line(cell)
-        text += f" ({method})" if method else ""
+        if method:  # a number: what it measures, the design and the size
+            text += f" ({method})"
+        elif cell["status"] == "reported" and cell["value"] != text and len(str(cell["value"])) <= PRESENTER_LONG_MAX:
+            text = f"{text} — {cell['value']}"  # else the longer sentence, where it fits
         shown.append(text + (f" [{', '.join(marks)}]" if marks else ""))
     cells = cells.assign(Shown=shown)
     label = cells["Attribute"] if condition != views.ALL else cells["Attribute"] + " — " + cells["Condition"]
     table = cells.assign(Row=label).pivot_table(index="Row", columns="Treatment", values="Shown", aggfunc="first", sort=False)
     order = [t for t in views.treatment_table(ev, treatment_ids)["short_name"] if t in table.columns]
     st.subheader(f"{step} of {len(PRESENTER_STEPS)} · {views.GROUP_LABELS[group]} · {views.condition_label(ev, condition)}")
-    st.table(table[order].rename_axis(None))
+    st.table(escaped_table(table[order].rename_axis(None)))
     st.markdown(escape_md("Sources: " + "; ".join(refs)) if refs else "Sources: none (no reported values in this group).")
 
 
