@@ -1,6 +1,10 @@
 """Plotly figure builders: one template, each treatment's fixed colour, source in every hover."""
 from __future__ import annotations
 
+import os
+import threading
+import warnings
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -234,9 +238,50 @@ def fit_left_margin(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def to_image(fig: go.Figure, fmt: str) -> bytes:
-    """PNG or SVG bytes via kaleido, which drives the system Chromium (BROWSER_PATH)."""
-    import os
+_KALEIDO_LOCK = threading.Lock()  # kaleido's shared browser answers one request at a time, in order
+
+
+def _kaleido_server() -> None:
+    """Keep one kaleido browser running for this process once an image has been asked for (a cold start
+    costs ~1.5-3 s per image, a warm one ~0.2 s); restart it if its thread has died."""
+    import kaleido
+    server = kaleido._sync_server.GlobalKaleidoServer()
+    if server.is_running() and not server._thread.is_alive():  # noqa: SLF001 (no public liveness check)
+        server.close(silence_warnings=True)
+    if not server.is_running() and os.environ.get("EVIDASH_KALEIDO_SERVER", "1") != "0":
+        kaleido.start_sync_server(silence_warnings=True)
+
+
+def render_image(fig: go.Figure, fmt: str, width: int, height: int, scale: float = 1) -> bytes:
+    """PNG, SVG or PDF bytes via kaleido, which drives the system Chromium (BROWSER_PATH). One request at
+    a time: with a shared browser, concurrent requests could otherwise receive each other's images."""
     os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
-    width = 1280
-    return fig.to_image(format=fmt, width=width, height=int(fig.layout.height or 500), scale=2 if fmt == "png" else 1)
+    with _KALEIDO_LOCK, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        _kaleido_server()
+        return fig.to_image(format=fmt, width=width, height=height, scale=scale)
+
+
+def to_image(fig: go.Figure, fmt: str) -> bytes:
+    """PNG or SVG bytes of a chart as shown (1280 px wide)."""
+    return render_image(fig, fmt, 1280, int(fig.layout.height or 500), scale=2 if fmt == "png" else 1)
+
+
+_WARMING = threading.Lock()
+
+
+def warm_up() -> None:
+    """Start kaleido's browser in the background (once per process), so that the first image or handout
+    asked for does not wait for Chromium to start (~1.5-3 s). Returns at once."""
+    import kaleido
+    if kaleido._sync_server.GlobalKaleidoServer().is_running() or not _WARMING.acquire(blocking=False):  # noqa: SLF001
+        return
+
+    def run():
+        try:
+            render_image(go.Figure(layout=dict(width=100, height=100)), "svg", 100, 100)
+        except Exception:  # a missing browser shows up as a message when an image is asked for
+            pass
+        finally:
+            _WARMING.release()
+    threading.Thread(target=run, daemon=True, name="kaleido-warm-up").start()

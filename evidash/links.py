@@ -6,7 +6,10 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 # Order of parameters in a canonical link (stable, so equal views give equal links).
-PARAM_ORDER = ["condition", "treatments", "group", "a", "b", "claim", "cell", "source", "types", "present", "step"]
+PARAM_ORDER = ["condition", "treatments", "group", "a", "b", "claim", "cell", "source", "types", "present", "step", "qr"]
+# Parameters that only change how the shared screen looks (presenter mode, its card, its QR code): a link
+# handed to the audience (the QR code, the handout) leaves them out, so a phone opens the normal view.
+PRESENTER_PARAMS = ("present", "step", "qr")
 
 
 def base_url() -> str:
@@ -30,3 +33,9 @@ def canonical_url(path: str | None = None, params: dict[str, list[str]] | None =
     ordered = [(k, v) for k in PARAM_ORDER for v in params.get(k, [])]  # unknown parameters are dropped
     query = urlencode(ordered)
     return f"{base_url()}{path or current_path()}" + (f"?{query}" if query else "")
+
+
+def view_url() -> str:
+    """The address of the current view as handed to the audience: ``canonical_url`` without presenter mode."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params if k not in PRESENTER_PARAMS}
+    return canonical_url(params=params)

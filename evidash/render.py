@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import bib, views
+from . import bib, handout, views
 from .charts import export_config, to_image
 from .figures import framed
-from .links import canonical_url
+from .links import canonical_url, view_url
 from .cite import escape_md
 from .data import Evidence
 from .schema import BAND_LABELS, CATEGORY_LABELS, TIER_LABELS
@@ -41,13 +41,14 @@ LEGEND = (
 # encoded in their widget key, which Streamlit exposes as a class name.
 CSS = """
 <style>
-.block-container {padding-top: 2.2rem; padding-left: 2rem; padding-right: 2rem;}
+.block-container {padding-top: 3.2rem; padding-left: 2rem; padding-right: 2rem;}
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {gap: 0.7rem;}
 h1 {font-size: 1.75rem !important; padding: 0 0 0.2rem 0 !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4a4a55 !important; opacity: 1 !important;}
 [class*="st-key-cell__"] button {min-height: 2.4rem; padding: 0.2rem 0.45rem; text-align: left; justify-content: flex-start;
   line-height: 1.2;}
 [class*="st-key-cell__"] button div, [class*="st-key-cell__"] button p {text-align: left;}
-[class*="st-key-cell__"] button p {font-size: 0.86rem; line-height: 1.18; margin: 0; overflow-wrap: normal; word-break: normal; hyphens: manual;}
+[class*="st-key-cell__"] button p {font-size: 0.875rem; line-height: 1.18; margin: 0; overflow-wrap: normal; word-break: normal; hyphens: manual;}
 .st-key-matrix [data-testid="stHorizontalBlock"] {gap: 0.4rem;}
 .st-key-matrix, .st-key-matrix [data-testid="stVerticalBlock"] {gap: 0.3rem;}
 .st-key-matrix [data-testid="stMarkdownContainer"] p {font-size: 0.92rem; margin: 0; line-height: 1.25;}
@@ -87,6 +88,8 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = 
     m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
     groups = views.GROUP_LABELS
     shown = m.display.index if group == "all" else m.display.index[m.display["Group"] == groups.get(group, group)]
+    handout.add(handout.matrix_part(m, shown))
+    handout.scope_treatments(treatment_ids)
     widths = [1.05] + [1.0] * len(m.treatment_columns)
     clicked = None
     header = st.columns(widths, vertical_alignment="bottom")
@@ -234,6 +237,7 @@ def wide_table(heading: str, table: pd.DataFrame, note: str) -> None:
     st.subheader(heading)
     st.table(escaped_table(table.set_index(table.columns[0]).rename_axis(None)))
     st.caption(note)
+    handout.add(handout.Part(heading=heading, table=table, note=note))
 
 
 def escaped_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -264,6 +268,9 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     exactly those cells, and the chart as PNG or SVG."""
     summary, table, filename = view.summary, view.table, view.filename
     fig = framed(view, view.key, source_line(table), ev.as_of, canonical_url(), present)
+    # The handout draws the chart as on a normal screen (not presenter styling), with the audience's link.
+    printed = framed(view, view.key, source_line(table), ev.as_of, view_url(), False)
+    handout.add(handout.chart_part(printed, table, summary))
     # theme=None: the chart keeps its own template (15 px dark text, as in the exports); Streamlit's theme
     # would replace it with 12 px grey text, too small and too faint on a shared screen.
     st.plotly_chart(fig, config=export_config(filename), width="stretch", theme=None)
@@ -293,6 +300,8 @@ PRESENTER_STEPS = ["onset", "setting", "cost_access", "side_effects", "evidence"
 def presenter_card(ev: Evidence, condition: str, treatment_ids: list[str], step: int) -> None:
     """One attribute group as a large, plain table; each value numbered to the sources in the footer line."""
     group = PRESENTER_STEPS[step - 1]
+    m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
+    handout.add(handout.matrix_part(m, m.display.index[m.display["Group"] == views.GROUP_LABELS[group]]))
     cells = views.group_cells(ev, group, condition, treatment_ids)
     numbers: dict[str, int] = {}
     refs = []

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import nav
+from . import handout, nav
 from .data import Evidence, load_evidence
-from .links import canonical_url
+from .links import canonical_url, view_url
 from .load import data_dir_from_env, data_version
 from .problems import errors
 from .render import page_css
+from . import views
 from .views import ALL
 
 APP_TITLE = "Ketamine, CBT, ECT and TMS: a sourced comparison"
@@ -59,9 +60,13 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 21px;}
 [data-testid="stTable"] td, [data-testid="stTable"] th {border: 1px solid #333333 !important; vertical-align: top;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption {color: #111111 !important; font-size: 19px !important;}
 h1 {font-size: 2.1rem !important;}
+.st-key-presenter_qr {position: fixed; right: 14px; bottom: 14px; z-index: 999990; width: 172px !important;
+  background: #ffffff; border: 2px solid #000000; border-radius: 6px; padding: 6px 6px 2px 6px; gap: 0;}
+.st-key-presenter_qr [data-testid="stImageCaption"], .st-key-presenter_qr [data-testid="stCaptionContainer"] {font-size: 15px !important; color: #000000 !important; text-align: center; margin: 0;}
 </style>
 """
 _LINK_SLOT = "_copy_link_slot"
+_HANDOUT_SLOT = "_handout_slot"  # where a page with its own presenter bar wants the handout control
 
 def _show_data_problems(ev: Evidence) -> None:
     bad = errors(ev.problems)
@@ -177,10 +182,12 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
     st.session_state[_NOTES] = [NOTICES[b] for b in bad if b]  # shown once, by the filtered body
     kept = st.session_state.setdefault(FILTERS, {})
     st.session_state["present"] = kept.setdefault("present", query.get("present") == ["1"])
+    kept.setdefault("qr", query.get("qr") == ["1"])
     with st.sidebar:
         present = st.toggle("Presenter mode", key="present", on_change=remember, args=("present",),
                             help="Large type, no sidebar, one card per attribute group (also ?present=1).")
     sync_param("present", "1" if present else "0", "0")
+    sync_param("qr", "1" if present and kept.get("qr") else "0", "0")  # the on-screen QR code (presenter mode)
     if present:
         st.html(PRESENTER_CSS)
         if not presenter_bar:
@@ -200,12 +207,12 @@ def run_page(title: str, body, filters: tuple[str, ...] = FILTER_WIDGETS, presen
     stay in the URL) but are not shown, so no control on screen ever does nothing.
     """
     state = setup_page(title, presenter_bar)
-    filtered_body(state, body, filters, presenter_bar)
+    filtered_body(state, body, filters, presenter_bar, title)
     footer(state.evidence)
 
 
 @st.fragment
-def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_bar: bool) -> None:
+def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_bar: bool, title: str = "") -> None:
     """The filter row (this page's filters and the copy-link control), notices, then ``body``.
 
     Runs as a fragment: a fragment rerun reuses ``state`` from the last full run for the data and
@@ -237,22 +244,78 @@ def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_ba
     sync_param("condition", condition, ALL)
     sync_param("treatments", chosen, defaults)
     st.session_state[_LINK_SLOT] = row[-1].container() if own_link else None
+    st.session_state.pop(_HANDOUT_SLOT, None)
     notes = st.session_state.pop(_NOTES, [])
     if not chosen:
         notes.append("No treatment was selected, so the default treatments are shown.")
         chosen = defaults
     for note in notes:
         st.info(note, icon=":material/info:")
-    body(PageState(evidence=ev, condition=condition or ALL, treatment_ids=chosen, present=state.present))
+    shown_state = PageState(evidence=ev, condition=condition or ALL, treatment_ids=chosen, present=state.present)
+    handout.start()  # the body's charts and tables register themselves for the handout
+    body(shown_state)
+    draw_handout = lambda container: handout_popover(container, title, shown_state, filters)  # noqa: E731
     copy_link()
+    own_slot = st.session_state.pop(_HANDOUT_SLOT, None)
+    # The handout control closes the page's content (or sits in the page's own presenter bar): next to the
+    # filters it squeezed the treatment list on a 1280-px screen.
+    draw_handout(own_slot if own_slot is not None else st.container(key="handout_row"))
+    presenter_qr(state.present)
 
 
 def _exit_presenter() -> None:
     st.session_state.setdefault(FILTERS, {})["present"] = False
 
 
+def _toggle_qr() -> None:
+    kept = st.session_state.setdefault(FILTERS, {})
+    kept["qr"] = not kept.get("qr", False)
+
+
 def exit_presenter_button(container=st) -> None:
-    container.button("Exit presenter mode", icon=":material/close_fullscreen:", on_click=_exit_presenter, key="exit_present")
+    """Presenter mode's own controls: leave presenter mode; show or hide the QR code of this view."""
+    row = container.container(horizontal=True, gap="small")
+    row.button("Exit presenter mode", icon=":material/close_fullscreen:", on_click=_exit_presenter, key="exit_present")
+    shown = st.session_state.get(FILTERS, {}).get("qr", False)
+    row.button("Hide QR code" if shown else "QR code", icon=":material/qr_code_2:", on_click=_toggle_qr, key="toggle_qr",
+               help="A QR code of this view in the corner of the screen, so the room can open it on a phone (also ?qr=1)")
+
+
+def presenter_qr(present: bool) -> None:
+    """In presenter mode with the QR code switched on: the QR code of this view, fixed in the bottom-right corner."""
+    if not (present and st.session_state.get(FILTERS, {}).get("qr")):
+        return
+    link = view_url()
+    with st.container(key="presenter_qr"):
+        st.image(handout.qr_png(link, scale=4), width=156, caption="Scan to open this view",
+                 alt=f"QR code of the address of this view: {link}")
+
+
+def handout_popover(container, title: str, state: PageState, filters: tuple[str, ...]) -> None:
+    """'Handout (PDF)': a page-size choice and the download, built only when clicked (the popover's content
+    is drawn only while it is open; opening it starts the chart renderer, so the click is quick)."""
+    box = container.popover("Handout (PDF)", icon=":material/picture_as_pdf:", key="handout_popover", on_change="rerun",
+                            help="One PDF of this view to take away: chart or table, references with links, QR code")
+    if not box.open:
+        return
+    from .charts import warm_up
+    warm_up()
+    ev = state.evidence
+    locale = (getattr(st.context, "locale", None) or "").lower()
+    default = "Letter" if locale in ("en-us", "en-ca", "es-mx", "fr-ca") else "A4"
+    size = box.segmented_control("Page size", handout.PAGE_SIZES, default=default, key="handout_size") or default
+    parts, scope = handout.collected()
+    names = dict(zip(ev.treatments["treatment_id"], ev.treatments["name"]))
+    tids = state.treatment_ids if "treatments" in filters else scope.get("treatment_ids", [])
+    spec = handout.Handout(
+        title=title or "Evidence dashboard", link=view_url(), parts=parts, source_ids=scope.get("source_ids", []),
+        condition=views.condition_label(ev, state.condition) if "condition" in filters else None,
+        treatments=[names.get(t, t) for t in tids])
+    box.download_button(f"Download handout ({size})", lambda: handout.build(ev, spec, size), file_name=handout.file_name(spec.title, size),
+                        mime="application/pdf", key="handout_download", icon=":material/download:", on_click="ignore",
+                        type="primary")
+    box.caption("Title, date, data version, the chart or table of this view, numbered references with links, "
+                "the disclaimer and a QR code of this view.")
 
 
 def copy_link_popover(container=st) -> None:
@@ -261,14 +324,24 @@ def copy_link_popover(container=st) -> None:
         st.code(canonical_url(), language=None, wrap_lines=True)
 
 
-def copy_link() -> None:
+def handout_slot(container) -> None:
+    """A page that draws its own presenter bar marks where the 'Handout (PDF)' control goes; it is filled
+    after the page body has run (so the handout holds everything the page showed)."""
+    st.session_state[_HANDOUT_SLOT] = container.container()
+
+
+def copy_link(extra=None) -> None:
     """A 'Copy link' control with the canonical URL of the current view (filled in at the end of
-    the page run, so it includes everything the page put into the URL)."""
+    the page run, so it includes everything the page put into the URL); ``extra(container)`` draws
+    further controls beside it (the handout)."""
     slot = st.session_state.pop(_LINK_SLOT, None)
     if slot is None:
         return
     with slot:
-        copy_link_popover()
+        row = st.container(horizontal=True, gap="small")
+        copy_link_popover(row)
+        if extra is not None:
+            extra(row)
 
 
 def footer(ev: Evidence | None) -> None:

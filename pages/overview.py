@@ -2,7 +2,8 @@
 import streamlit as st
 
 from evidash import render, views
-from evidash.state import NOTICES, PageState, copy_link_popover, exit_presenter_button, run_page, sync_param, url_choice
+from evidash.state import (NOTICES, PageState, copy_link_popover, exit_presenter_button, handout_slot, run_page, sync_param,
+                            url_choice)
 
 
 def _go_to_step(step: int) -> None:
@@ -14,7 +15,7 @@ def presenter_steps(state: PageState) -> None:
     if url_choice("step", [str(i) for i in range(1, len(render.PRESENTER_STEPS) + 1)], "1"):
         st.info("The step in the link was not recognised, so the first card is shown.", icon=":material/info:")
     step = int(st.session_state["step"])
-    bar = st.columns([1.5, 1.3, 2.3, 2.8, 1.5], vertical_alignment="center")
+    bar = st.columns([1.6, 1.3, 3.7, 1.6, 1.9], vertical_alignment="center")
     bar[0].button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=step == 1, key="prev_step",
                   on_click=_go_to_step, args=(step - 1,))
     bar[1].button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=step == len(render.PRESENTER_STEPS),
@@ -22,6 +23,7 @@ def presenter_steps(state: PageState) -> None:
     sync_param("step", str(step), "1")
     exit_presenter_button(bar[2])
     copy_link_popover(bar[3])
+    handout_slot(bar[4])
     render.presenter_card(state.evidence, state.condition, state.treatment_ids, step)
 
 

@@ -2,7 +2,7 @@
 ?source=<id> highlights one; BibTeX / RIS / CSL-JSON exports of the whole list or what is shown."""
 import streamlit as st
 
-from evidash import render, views
+from evidash import handout, render, views
 from evidash.schema import SOURCE_TIER, SOURCE_TYPE_LABELS
 from evidash.state import PageState, run_page, sync_param, url_choice
 
@@ -38,6 +38,7 @@ def body(state: PageState) -> None:
                "links open the work; 'cited by' opens the evidence card of each cell that cites it.")
     render.reference_exports(st, shown.drop(columns=["_tier", "_type"]), "evidence-dashboard-sources",
                              "The references listed below")
+    handout.add_sources(shown["source_id"])  # the handout lists the references shown
     number = 0
     for kind, group in shown.groupby("_type", sort=False):
         st.subheader(f"{kind} ({len(group)})")
