@@ -49,7 +49,7 @@ class Evidence:
             lookup.setdefault((record["treatment_id"], cond, record["attribute_id"]), record)
         return lookup
 
-    @property
+    @cached_property
     def as_of(self) -> str:
         """The most recent review date of any cell (the data's as-of date)."""
         dates = self.cells["reviewed"].dropna()

@@ -104,6 +104,21 @@ def side_effects(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) ->
                      ("side_effects", version, treatment_ids))
 
 
+class SharedFigure(go.Figure):
+    """A figure shared read-only by every session: ``to_dict()`` is computed once and returned as is.
+
+    ``st.plotly_chart`` calls ``to_dict()`` (a deep copy of the whole figure) on every run of every
+    session; for a cold load that copy was about 18 % of the server's CPU per visitor (bench/README.md,
+    profile). Nothing may modify the figure or the returned dict (tests/test_content.py pins this)."""
+
+    def to_dict(self):
+        cached = getattr(self, "_shared_dict", None)
+        if cached is None:
+            cached = super().to_dict()
+            object.__setattr__(self, "_shared_dict", cached)
+        return cached
+
+
 @st.cache_resource(max_entries=1024, show_spinner=False)
 def framed(_view: ChartView, key: tuple, source_line: str, as_of: str, link: str, present: bool) -> go.Figure:
     """The figure as shown: a copy of the view's figure with the sources, as-of date and link drawn in
@@ -112,4 +127,4 @@ def framed(_view: ChartView, key: tuple, source_line: str, as_of: str, link: str
     if present:
         fig = charts.presenter(fig)
     fig = charts.with_provenance(fig, source_line, as_of, link, font_size=16 if present else 14)
-    return charts.fit_left_margin(fig)
+    return SharedFigure(charts.fit_left_margin(fig))

@@ -423,3 +423,24 @@ def test_real_small_uncontrolled_onset_is_flagged(ev):
     flagged = cells[(cells["status"] == "reported") & ((cells["n"] < 50) | cells["design"].isin(["open_label", "observational", "case_series"]))]
     assert len(flagged) and (flagged["caution"] != "").all()
     assert (cells.loc[cells["caution"] != "", "status"] == "reported").all()
+
+
+def test_shown_figures_are_shared_read_only_and_copies_do_not_touch_them():
+    """figures.framed hands every session the same figure; its dict is built once (no deep copy per run)
+    and stays unchanged when a caller copies the figure and restyles the copy (as the handout does)."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from evidash import figures
+
+    ev = load_evidence(DATA)
+    condition = ev.conditions["condition_id"].iloc[0]
+    view = figures.onset.__wrapped__(ev, ev.version, condition, tuple(ev.treatments["treatment_id"]))
+    fig = figures.framed.__wrapped__(view, view.key, "Sources: x", ev.as_of, "http://127.0.0.1/onset", False)
+    assert fig.to_dict() is fig.to_dict()
+    before = json.dumps(fig.to_dict(), sort_keys=True, default=str)
+    copy = go.Figure(fig)
+    copy.update_layout(title_text="changed", font_size=30)
+    assert json.dumps(fig.to_dict(), sort_keys=True, default=str) == before
+    assert copy.layout.title.text == "changed" and fig.layout.title.text != "changed"
