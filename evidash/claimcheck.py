@@ -6,7 +6,6 @@ cell of that condition (a claim about "PTSD, OCD and pain" is listed under each 
 """
 from __future__ import annotations
 
-from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +15,7 @@ from . import charts, views
 from .cite import escape_md
 from .data import Evidence
 from .figures import ChartView
+from .urlstate import link
 from .schema import (
     CLAIM_TOPIC_LABELS, CLAIM_TOPICS, LIST_SEPARATOR, SOURCE_TYPE_LABELS, VERDICT_LABELS, VERDICT_SHORT, VERDICTS,
 )
@@ -75,7 +75,7 @@ def cell_link_text(ev: Evidence, cell_id: str) -> str:
 
 def cell_links(ev: Evidence, cell_ids: list[str]) -> str:
     """Markdown links that open each cell's evidence card on the overview (data text escaped)."""
-    return " · ".join(f"[{escape_md(cell_link_text(ev, c))}](/overview?cell={quote(c)})" for c in cell_ids)
+    return " · ".join(f"[{escape_md(cell_link_text(ev, c))}]({link('overview', cell=c)})" for c in cell_ids)
 
 
 def source_links(ev: Evidence, source_ids: list[str]) -> str:
@@ -86,7 +86,7 @@ def source_links(ev: Evidence, source_ids: list[str]) -> str:
         if s not in src.index:
             continue
         kind = SOURCE_TYPE_LABELS.get(src.at[s, "source_type"], src.at[s, "source_type"])
-        parts.append(f"[{escape_md(src.at[s, 'title'])}](/sources?source={quote(s)}) ({escape_md(kind)})")
+        parts.append(f"[{escape_md(src.at[s, 'title'])}]({link('sources', source=s)}) ({escape_md(kind)})")
     return " · ".join(parts)
 
 

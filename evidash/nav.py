@@ -1,6 +1,8 @@
 """The page list, defined once: used by dashboard.py and by pages reached without it."""
 import streamlit as st
 
+from . import urlstate
+
 PAGE_SPECS = [
     ("pages/overview.py", "Overview", ":material/grid_view:", "overview"),
     ("pages/onset.py", "Onset speed", ":material/schedule:", "onset"),
@@ -13,14 +15,12 @@ PAGE_SPECS = [
     ("pages/about.py", "About", ":material/info:", "about"),
 ]
 ENTRY_FLAG = "_entered_via_navigation"
-RESTORE_KEY = "_query_to_restore"
 
 
 def _home() -> None:
     """The root URL: go to the overview with the same query string, so the overview has its own
     address (/overview) like every other page (the default page of st.navigation is always /)."""
-    params = {k: st.query_params.get_all(k) for k in st.query_params}
-    st.switch_page(PAGE_SPECS[0][0], query_params={k: v if len(v) > 1 else v[0] for k, v in params.items()})
+    urlstate.switch_page(PAGE_SPECS[0][0])
 
 
 def pages() -> list:
@@ -43,12 +43,12 @@ def ensure_navigation() -> None:
         return
     if getattr(st.runtime, "exists", lambda: False)() and not _in_apptest():
         page = _calling_page()
-        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        params = urlstate.switch_params()
         st.navigation(pages(), position="hidden")
         if page is None:  # not called from a page file: rerun and restore the query string then
-            st.session_state[RESTORE_KEY] = params
+            urlstate.stash_for_rerun()
             st.rerun()
-        st.switch_page(page, query_params={k: v if len(v) > 1 else v[0] for k, v in params.items()})
+        urlstate.switch_page(page, params)
 
 
 def _calling_page() -> str | None:
@@ -63,10 +63,6 @@ def _calling_page() -> str | None:
         if rel in known:
             return rel
     return None
-
-
-def take_query_to_restore() -> dict[str, list[str]] | None:
-    return st.session_state.pop(RESTORE_KEY, None)
 
 
 def _in_apptest() -> bool:

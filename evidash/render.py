@@ -7,7 +7,7 @@ import streamlit as st
 from . import bib, handout, views
 from .charts import export_config, to_image
 from .figures import framed
-from .links import canonical_url, view_url
+from .urlstate import canonical_url, link, remove, view_url
 from .cite import escape_md
 from .data import Evidence
 from .schema import BAND_LABELS, CATEGORY_LABELS, TIER_LABELS
@@ -67,7 +67,6 @@ KIND_ICON = {
     "tier4": ":material/campaign:", "no_evidence": ":material/help_outline:", "not_applicable": ":material/block:",
     "missing": ":material/remove:",
 }
-GROUP_CHOICES = ["all", "onset", "setting", "cost_access", "side_effects", "evidence"]
 GROUP_SHORT = {"all": "All groups", "onset": "Onset", "setting": "Setting", "cost_access": "Cost and access",
                "side_effects": "Side effects", "evidence": "Evidence"}
 
@@ -168,32 +167,37 @@ def evidence_card(ev: Evidence, cell_id: str) -> None:
             extras.append(f"Price basis: {views.price_basis(cell)}")
         if extras:
             st.markdown(escape_md(" · ".join(extras)))
-        if len(c.citations):
-            st.markdown("**Sources**")
-            for i, cit in enumerate(c.citations.itertuples(index=False), start=1):
-                tier = TIER_LABELS.get(int(cit.tier), "") if pd.notna(cit.tier) else ""
-                line = f"{i}\\. {escape_md(cit.reference)}  \n*Where:* {escape_md(cit.locator)} · *Type:* {escape_md(cit.source_type)} ({escape_md(tier)})"
-                st.markdown(line)
-                if isinstance(cit.link, str) and cit.link:  # a source without a safe link gives None or NaN
-                    st.link_button(f"Open source {i} ↗", cit.link, help=cit.link)
-                else:
-                    st.caption("No online link recorded for this source.")
-        elif status == "reported":
-            st.warning("This cell has no citation.")
-        else:
-            st.caption("No source is attached: the evidence briefs found nothing for this cell.")
-        if len(c.effects):
-            st.markdown("**Specific effects**")
-            effects_table(c.effects)
-        cited = sources_of(ev, [cell_id])
-        if len(cited):
-            st.caption("Take these references home:")
-            reference_exports(st, cited, f"sources-{cell_id.replace('.', '-')}", "This card's references")
+        _card_sources(ev, c, cell_id)
+
+
+def _card_sources(ev: Evidence, c: views.Card, cell_id: str) -> None:
+    """The evidence card's sources (numbered, with locator, type and link), specific effects and exports."""
+    status = c.cell["status"]
+    if len(c.citations):
+        st.markdown("**Sources**")
+        for i, cit in enumerate(c.citations.itertuples(index=False), start=1):
+            tier = TIER_LABELS.get(int(cit.tier), "") if pd.notna(cit.tier) else ""
+            line = f"{i}\\. {escape_md(cit.reference)}  \n*Where:* {escape_md(cit.locator)} · *Type:* {escape_md(cit.source_type)} ({escape_md(tier)})"
+            st.markdown(line)
+            if isinstance(cit.link, str) and cit.link:  # a source without a safe link gives None or NaN
+                st.link_button(f"Open source {i} ↗", cit.link, help=cit.link)
+            else:
+                st.caption("No online link recorded for this source.")
+    elif status == "reported":
+        st.warning("This cell has no citation.")
+    else:
+        st.caption("No source is attached: the evidence briefs found nothing for this cell.")
+    if len(c.effects):
+        st.markdown("**Specific effects**")
+        effects_table(c.effects)
+    cited = sources_of(ev, [cell_id])
+    if len(cited):
+        st.caption("Take these references home:")
+        reference_exports(st, cited, f"sources-{cell_id.replace('.', '-')}", "This card's references")
 
 
 def _close_card() -> None:
-    if "cell" in st.query_params:
-        del st.query_params["cell"]
+    remove("cell")
 
 
 @st.dialog("Evidence card", width="large", on_dismiss=_close_card)
@@ -267,9 +271,10 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     on-demand "Data, sources and downloads" section: the plotted cells with their sources, a CSV of
     exactly those cells, and the chart as PNG or SVG."""
     summary, table, filename = view.summary, view.table, view.filename
-    fig = framed(view, view.key, source_line(table), ev.as_of, canonical_url(), present)
+    sources = source_line(table)
+    fig = framed(view, view.key, sources, ev.as_of, canonical_url(), present)
     # The handout draws the chart as on a normal screen (not presenter styling), with the audience's link.
-    printed = framed(view, view.key, source_line(table), ev.as_of, view_url(), False)
+    printed = framed(view, view.key, sources, ev.as_of, view_url(), False)
     handout.add(handout.chart_part(printed, table, summary))
     # theme=None: the chart keeps its own template (15 px dark text, as in the exports); Streamlit's theme
     # would replace it with 12 px grey text, too small and too faint on a shared screen.
@@ -294,12 +299,13 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
 
 
 PRESENTER_LONG_MAX = 80  # presenter cards add the full value after the headline up to this length
-PRESENTER_STEPS = ["onset", "setting", "cost_access", "side_effects", "evidence"]
 
 
 def presenter_card(ev: Evidence, condition: str, treatment_ids: list[str], step: int) -> None:
-    """One attribute group as a large, plain table; each value numbered to the sources in the footer line."""
-    group = PRESENTER_STEPS[step - 1]
+    """One attribute group (step ``step`` of the data's groups) as a large, plain table; each value numbered
+    to the sources in the footer line."""
+    steps = views.attribute_groups(ev)
+    group = steps[step - 1]
     m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
     handout.add(handout.matrix_part(m, m.display.index[m.display["Group"] == views.GROUP_LABELS[group]]))
     cells = views.group_cells(ev, group, condition, treatment_ids)
@@ -326,7 +332,7 @@ def presenter_card(ev: Evidence, condition: str, treatment_ids: list[str], step:
     label = cells["Attribute"] if condition != views.ALL else cells["Attribute"] + " — " + cells["Condition"]
     table = cells.assign(Row=label).pivot_table(index="Row", columns="Treatment", values="Shown", aggfunc="first", sort=False)
     order = [t for t in views.treatment_table(ev, treatment_ids)["short_name"] if t in table.columns]
-    st.subheader(f"{step} of {len(PRESENTER_STEPS)} · {views.GROUP_LABELS[group]} · {views.condition_label(ev, condition)}")
+    st.subheader(f"{step} of {len(steps)} · {views.GROUP_LABELS[group]} · {views.condition_label(ev, condition)}")
     st.table(escaped_table(table[order].rename_axis(None)))
     st.markdown(escape_md("Sources: " + "; ".join(refs)) if refs else "Sources: none (no reported values in this group).")
 
@@ -359,7 +365,7 @@ def bibliography_entry(number: int, source, cited: list[str]) -> str:
     """One reference as markdown: number, Vancouver text (escaped), real links, type and strength,
     and 'cited by' links that open each citing cell's evidence card."""
     links = " · ".join(f"[{label} ↗]({md_url(url)})" for label, url in bib.links(source))
-    cells = ", ".join(f"[{escape_md(c)}](/overview?cell={c})" for c in cited[:CITED_BY_SHOWN])
+    cells = ", ".join(f"[{escape_md(c)}]({link('overview', cell=c)})" for c in cited[:CITED_BY_SHOWN])
     more = f" and {len(cited) - CITED_BY_SHOWN} more" if len(cited) > CITED_BY_SHOWN else ""
     return (f"**{number}.** {escape_md(bib.vancouver(source))}  \n"
             f"{links or '*no online link*'}  \n"

@@ -1,7 +1,8 @@
 """Page setup shared by every page: data (cached once per data version), URL-bound filters, chrome.
 
-Every page calls ``setup_page()`` first, so a page works the same whether it is reached through the
-navigation, a deep link on a freshly started server, or AppTest.
+Every page file ends with one call to ``run_page()``, which sets the page up first (``setup_page``), so a
+page works the same whether it is reached through the navigation, a deep link on a freshly started
+server, or AppTest. What the URL holds is declared in ``urlstate``.
 """
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import handout, nav
+from . import handout, nav, urlstate
 from .data import Evidence, load_evidence
-from .links import canonical_url, view_url
+from .urlstate import canonical_url, view_url
 from .load import data_dir_from_env, data_version
 from .problems import errors
 from .render import page_css
@@ -21,8 +22,6 @@ from .views import ALL
 
 APP_TITLE = "Ketamine, CBT, ECT and TMS: a sourced comparison"
 DISCLAIMER = "Educational material, not medical advice. Talk to a qualified clinician about any treatment decision."
-MAX_PARAM_LENGTH = 200
-DEFAULT_MAX_TREATMENTS = 8  # larger data sets start with the first eight, so tables and charts stay legible
 
 
 @st.cache_resource(show_spinner="Loading and checking the evidence data…", max_entries=4)
@@ -80,77 +79,6 @@ def _show_data_problems(ev: Evidence) -> None:
     )
 
 
-def _query() -> dict[str, list[str]]:
-    """The query string as read (restoring one lost by a mode switch, see nav.py)."""
-    restored = nav.take_query_to_restore()
-    if restored is not None:
-        for key, values in restored.items():
-            st.query_params[key] = values if len(values) > 1 else values[0]
-        return restored
-    return {k: st.query_params.get_all(k) for k in st.query_params}
-
-
-def sync_param(key: str, value, default) -> None:
-    """Write a widget's value into the URL (removed when it equals the default), ids not labels."""
-    want = [] if value == default else ([value] if isinstance(value, str) else list(value))
-    if st.query_params.get_all(key) != want:
-        if want:
-            st.query_params[key] = want if len(want) > 1 else want[0]
-        elif key in st.query_params:
-            del st.query_params[key]
-
-
-FILTERS = "_filters"  # our own copy of the filter values, kept across page switches
-
-
-def remember(key: str) -> None:
-    """on_change callback: keep the user's new filter value."""
-    st.session_state.setdefault(FILTERS, {})[key] = st.session_state[key]
-
-
-def url_choice(key: str, allowed: list[str], default, multi: bool = False, keep: bool = False):
-    """Seed a widget's value: from our kept copy (``keep``, so page switches never reset filters),
-    else from the URL on the first run, else the default.
-
-    Returns the key when the URL held a value that is not allowed (the default is used instead).
-    ``sync_param`` then puts the value back into the URL on every page, so every view stays shareable.
-    """
-    kept = st.session_state.get(FILTERS, {})
-    if keep and key in kept:
-        st.session_state[key] = kept[key]
-        return None
-    if key in st.session_state:
-        return None
-    raw = st.session_state.get(_QUERY, {}).get(key, [])
-    ok = [v for v in raw if v in allowed and len(v) <= MAX_PARAM_LENGTH]
-    notice = None
-    if raw and (len(ok) != len(raw) or (not multi and len(raw) > 1)):
-        notice = key
-    if multi:
-        st.session_state[key] = list(dict.fromkeys(ok)) or list(default)
-    else:
-        st.session_state[key] = ok[0] if ok and len(raw) == 1 else default
-    if keep:
-        st.session_state.setdefault(FILTERS, {})[key] = st.session_state[key]
-    return notice
-
-
-_QUERY = "_query_as_read"  # this session's query string at its last full run (never a module global:
-# script runs of different sessions run at the same time in different threads)
-NOTICES = {
-    "condition": "The condition in the link was not recognised, so all conditions are shown.",
-    "treatments": "Some treatments in the link were not recognised and were left out.",
-    "group": "The attribute group in the link was not recognised, so all groups are shown.",
-}
-
-
-FILTER_WIDGETS = ("condition", "treatments")
-
-
-def default_treatments(ev: Evidence) -> list[str]:
-    return list(ev.treatments["treatment_id"])[:DEFAULT_MAX_TREATMENTS]
-
-
 _NOTES = "_url_notices"
 
 
@@ -174,20 +102,7 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
         _show_data_problems(ev)
         footer(None)
         st.stop()
-    query = st.session_state[_QUERY] = _query()
-    condition_ids = [ALL] + list(ev.conditions["condition_id"])
-    treatment_ids = list(ev.treatments["treatment_id"])
-    bad = [url_choice("condition", condition_ids, ALL, keep=True),
-           url_choice("treatments", treatment_ids, default_treatments(ev), multi=True, keep=True)]
-    st.session_state[_NOTES] = [NOTICES[b] for b in bad if b]  # shown once, by the filtered body
-    kept = st.session_state.setdefault(FILTERS, {})
-    st.session_state["present"] = kept.setdefault("present", query.get("present") == ["1"])
-    kept.setdefault("qr", query.get("qr") == ["1"])
-    with st.sidebar:
-        present = st.toggle("Presenter mode", key="present", on_change=remember, args=("present",),
-                            help="Large type, no sidebar, one card per attribute group (also ?present=1).")
-    sync_param("present", "1" if present else "0", "0")
-    sync_param("qr", "1" if present and kept.get("qr") else "0", "0")  # the on-screen QR code (presenter mode)
+    present = _seed_url_state(ev)
     if present:
         st.html(PRESENTER_CSS)
         if not presenter_bar:
@@ -198,17 +113,58 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
                      present=bool(present))
 
 
-def run_page(title: str, body, filters: tuple[str, ...] = FILTER_WIDGETS, presenter_bar: bool = False) -> None:
+def _seed_url_state(ev: Evidence) -> bool:
+    """Read the link: the kept filters (their notices are shown once, by the filtered body) and presenter
+    mode with its QR code; draws the presenter switch and returns whether presenter mode is on."""
+    urlstate.read_query()
+    filters = [p.name for p in urlstate.PARAMS.values() if p.kept and not p.presenter]
+    bad = [urlstate.seed_from_url(name, ev) for name in filters]
+    st.session_state[_NOTES] = [urlstate.notice(b, ev) for b in bad if b]
+    urlstate.seed_from_url("present", ev)
+    urlstate.seed_from_url("qr", ev)
+    with st.sidebar:
+        present = st.toggle("Presenter mode", key="present", on_change=urlstate.remember, args=("present",),
+                            help="Large type, no sidebar, one card per attribute group (also ?present=1).")
+    urlstate.write("present", present, ev)
+    urlstate.write("qr", present and urlstate.kept("qr"), ev)  # the on-screen QR code (presenter mode)
+    return present
+
+
+def run_page(title: str, body, page: str, presenter_bar: bool = False) -> None:
     """A whole page: ``setup_page``, then ``body(state)`` under a row with the page's filters, then the footer.
 
     The filters and the body form one ``st.fragment``: changing a filter reruns just that part, so
     the browser redraws the filters and what they change, not the navigation, title and footer.
-    ``filters`` names the filters this page's content depends on; the others keep their values (and
-    stay in the URL) but are not shown, so no control on screen ever does nothing.
+    ``page`` is the page's url path: ``urlstate.PARAMS`` says which filters its content depends on; the
+    others keep their values (and stay in the URL) but are not shown, so no control on screen ever does nothing.
     """
     state = setup_page(title, presenter_bar)
-    filtered_body(state, body, filters, presenter_bar, title)
+    filtered_body(state, body, urlstate.filters_for(page), presenter_bar, title)
     footer(state.evidence)
+
+
+FILTER_WIDTHS = {"condition": 2.6, "treatments": 4.3}
+
+
+def _filter_row(ev: Evidence, filters: tuple[str, ...], own_link: bool) -> list:
+    """This page's filter widgets in one row, with room for the copy-link control; returns the row's columns."""
+    link_width = [1.4] if own_link else []
+    row = st.columns([FILTER_WIDTHS[f] for f in filters] + link_width, vertical_alignment="bottom") if filters else [st.container()]
+    cols = dict(zip(filters, row))
+    if "condition" in cols:
+        names = dict(zip(ev.conditions["condition_id"], ev.conditions["name"]))
+        names[ALL] = "All conditions"
+        cols["condition"].selectbox("Condition", urlstate.allowed("condition", ev),
+                                    format_func=lambda c: names.get(c, c), key="condition",
+                                    on_change=urlstate.remember, args=("condition",))
+    if "treatments" in cols:
+        treatment_ids = urlstate.allowed("treatments", ev)
+        short = dict(zip(ev.treatments["treatment_id"], ev.treatments["short_name"]))
+        cols["treatments"].multiselect(
+            "Treatments shown", treatment_ids, format_func=lambda t: short.get(t, t), key="treatments",
+            on_change=urlstate.remember, args=("treatments",), placeholder="Choose treatments",
+            help="Full names: " + "; ".join(ev.treatments["name"]) if len(treatment_ids) <= 12 else None)
+    return row
 
 
 @st.fragment
@@ -218,31 +174,13 @@ def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_ba
     Runs as a fragment: a fragment rerun reuses ``state`` from the last full run for the data and
     presenter mode, and reads the filter values from the widgets."""
     ev = state.evidence
-    treatment_ids = list(ev.treatments["treatment_id"])
-    defaults = default_treatments(ev)
+    defaults = urlstate.default("treatments", ev)
     own_link = not (state.present and presenter_bar)  # else the page draws its own compact bar
-    widths = {"condition": 2.6, "treatments": 4.3}
-    shown = [f for f in FILTER_WIDGETS if f in filters]
-    link_width = [1.4] if own_link else []
-    row = st.columns([widths[f] for f in shown] + link_width, vertical_alignment="bottom") if shown else [st.container()]
-    cols = dict(zip(shown, row))
-    if "condition" in cols:
-        names = dict(zip(ev.conditions["condition_id"], ev.conditions["name"]))
-        names[ALL] = "All conditions"
-        cols["condition"].selectbox("Condition", [ALL] + list(ev.conditions["condition_id"]),
-                                    format_func=lambda c: names.get(c, c), key="condition",
-                                    on_change=remember, args=("condition",))
-    if "treatments" in cols:
-        short = dict(zip(ev.treatments["treatment_id"], ev.treatments["short_name"]))
-        cols["treatments"].multiselect(
-            "Treatments shown", treatment_ids, format_func=lambda t: short.get(t, t), key="treatments",
-            on_change=remember, args=("treatments",), placeholder="Choose treatments",
-            help="Full names: " + "; ".join(ev.treatments["name"]) if len(treatment_ids) <= 12 else None)
-    kept = st.session_state.setdefault(FILTERS, {})
-    condition = st.session_state.get("condition", kept.get("condition", ALL))
-    chosen = list(st.session_state.get("treatments", kept.get("treatments", defaults)))
-    sync_param("condition", condition, ALL)
-    sync_param("treatments", chosen, defaults)
+    row = _filter_row(ev, filters, own_link)
+    condition = st.session_state.get("condition", urlstate.kept("condition", ALL))
+    chosen = list(st.session_state.get("treatments", urlstate.kept("treatments", defaults)))
+    urlstate.write("condition", condition, ev)
+    urlstate.write("treatments", chosen, ev)
     st.session_state[_LINK_SLOT] = row[-1].container() if own_link else None
     st.session_state.pop(_HANDOUT_SLOT, None)
     notes = st.session_state.pop(_NOTES, [])
@@ -254,36 +192,34 @@ def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_ba
     shown_state = PageState(evidence=ev, condition=condition or ALL, treatment_ids=chosen, present=state.present)
     handout.start()  # the body's charts and tables register themselves for the handout
     body(shown_state)
-    draw_handout = lambda container: handout_popover(container, title, shown_state, filters)  # noqa: E731
     copy_link()
     own_slot = st.session_state.pop(_HANDOUT_SLOT, None)
     # The handout control closes the page's content (or sits in the page's own presenter bar): next to the
     # filters it squeezed the treatment list on a 1280-px screen.
-    draw_handout(own_slot if own_slot is not None else st.container(key="handout_row"))
+    handout_popover(own_slot if own_slot is not None else st.container(key="handout_row"), title, shown_state, filters)
     presenter_qr(state.present)
 
 
 def _exit_presenter() -> None:
-    st.session_state.setdefault(FILTERS, {})["present"] = False
+    urlstate.keep("present", False)
 
 
 def _toggle_qr() -> None:
-    kept = st.session_state.setdefault(FILTERS, {})
-    kept["qr"] = not kept.get("qr", False)
+    urlstate.keep("qr", not urlstate.kept("qr", False))
 
 
 def exit_presenter_button(container=st) -> None:
     """Presenter mode's own controls: leave presenter mode; show or hide the QR code of this view."""
     row = container.container(horizontal=True, gap="small")
     row.button("Exit presenter mode", icon=":material/close_fullscreen:", on_click=_exit_presenter, key="exit_present")
-    shown = st.session_state.get(FILTERS, {}).get("qr", False)
+    shown = urlstate.kept("qr", False)
     row.button("Hide QR code" if shown else "QR code", icon=":material/qr_code_2:", on_click=_toggle_qr, key="toggle_qr",
                help="A QR code of this view in the corner of the screen, so the room can open it on a phone (also ?qr=1)")
 
 
 def presenter_qr(present: bool) -> None:
     """In presenter mode with the QR code switched on: the QR code of this view, fixed in the bottom-right corner."""
-    if not (present and st.session_state.get(FILTERS, {}).get("qr")):
+    if not (present and urlstate.kept("qr")):
         return
     link = view_url()
     with st.container(key="presenter_qr"):

@@ -25,6 +25,12 @@ def treatment_table(ev: Evidence, treatment_ids: list[str] | None = None) -> pd.
     return t.reset_index(drop=True)
 
 
+def attribute_groups(ev: Evidence) -> list[str]:
+    """The attribute groups in the data, in the attributes' order (the overview's group filter and the
+    presenter's cards, one per group)."""
+    return list(dict.fromkeys(ev.attributes["group"]))
+
+
 def colour_map(ev: Evidence) -> dict[str, str]:
     """Fixed colour per treatment short name (charts label treatments by short name)."""
     return dict(zip(ev.treatments["short_name"], ev.treatments["colour"]))

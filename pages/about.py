@@ -46,4 +46,4 @@ def body(state: PageState) -> None:
              .set_index("Term").rename_axis(None))
 
 
-run_page("About this dashboard", body, filters=())
+run_page("About this dashboard", body, page="about")

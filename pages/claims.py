@@ -1,11 +1,9 @@
 """Claims check: what popular articles say about ketamine, the verdict the dashboard's own cells support,
 a chart of verdicts by topic, and one card per claim with links to its cells and sources.
 ?claim=<id> opens one claim at the top of the page."""
-from urllib.parse import quote
-
 import streamlit as st
 
-from evidash import claimcheck, render, views
+from evidash import claimcheck, render, urlstate, views
 from evidash.cite import escape_md
 from evidash.schema import CLAIM_TOPIC_LABELS, VERDICTS
 from evidash.state import PageState, run_page
@@ -21,8 +19,7 @@ LEGEND = (
 
 
 def _close_claim() -> None:
-    if "claim" in st.query_params:
-        del st.query_params["claim"]
+    urlstate.remove("claim")
 
 
 def claim_card(ev, claim: dict, key: str, link: bool = True) -> None:
@@ -33,7 +30,7 @@ def claim_card(ev, claim: dict, key: str, link: bool = True) -> None:
     lines = [
         f"{claimcheck.verdict_markdown(claim['verdict'])} · {escape_md(topic)} · {escape_md(condition)}",
         f"**Claim** (paraphrased): {escape_md(claim['claim'])}",
-        f"**From:** [{escape_md(claimcheck.article_title(ev, claim['source_id']))}](/sources?source={quote(claim['source_id'])}) (web article)",
+        f"**From:** [{escape_md(claimcheck.article_title(ev, claim['source_id']))}]({urlstate.link('sources', source=claim['source_id'])}) (web article)",
         f"**Why:** {escape_md(claim['reason'])}",
         f"**Cells it rests on:** {claimcheck.cell_links(ev, claimcheck.ids(claim['cell_ids']))}",
     ]
@@ -42,7 +39,7 @@ def claim_card(ev, claim: dict, key: str, link: bool = True) -> None:
         lines.append(f"**Deciding sources:** {decisive}")
     with st.container(border=True, key=key):
         st.markdown("  \n".join(lines))  # one block, line breaks: a compact card
-        st.caption(f"Reviewed {escape_md(claim['reviewed'])}" + (f" · [Link to this claim](/claims?claim={quote(claim['claim_id'])})" if link else ""))
+        st.caption(f"Reviewed {escape_md(claim['reviewed'])}" + (f" · [Link to this claim]({urlstate.link('claims', claim=claim['claim_id'])})" if link else ""))
 
 
 def body(state: PageState) -> None:
@@ -50,11 +47,9 @@ def body(state: PageState) -> None:
     if not len(ev.claims):
         st.info("No claims have been entered yet (data/claims.csv is empty).", icon=":material/info:")
         return
-    known = set(ev.claims["claim_id"])
-    wanted = st.query_params.get("claim")
-    if wanted is not None and wanted not in known:
-        st.info("The claim in the link was not found, so all claims are listed.", icon=":material/info:")
-        wanted = None
+    wanted, bad = urlstate.from_url("claim", ev)
+    if bad:
+        st.info(urlstate.notice("claim", ev), icon=":material/info:")
     if wanted:
         st.subheader("Selected claim", anchor="selected-claim")
         claim_card(ev, ev.claims[ev.claims["claim_id"] == wanted].iloc[0].to_dict(), key="selected_claim", link=False)
@@ -74,4 +69,4 @@ def body(state: PageState) -> None:
             claim_card(ev, claim, key=f"claim_{claim['claim_id']}")
 
 
-run_page("Claims check: what popular articles say", body, filters=("condition",))
+run_page("Claims check: what popular articles say", body, page="claims")

@@ -2,32 +2,28 @@
 First every randomised or meta-analytic direct comparison in the data (table and forest chart), then the
 two treatments' own cells side by side, labelled as indirect (separate studies). When no direct
 comparison exists the page says so plainly and shows only the indirect rows."""
-from urllib.parse import quote
-
 import streamlit as st
 
 from evidash import headtohead as h2h
-from evidash import render, views
+from evidash import render, urlstate, views
 from evidash.cite import escape_md
-from evidash.state import PageState, run_page, sync_param, url_choice
+from evidash.state import PageState, run_page
 
 TABLE_COLUMNS_HIDDEN = ("Sources", "Where", "Comparison id")
 
 
 def pick_treatments(ev) -> tuple[str, str]:
     """Two selectboxes bound to ?a= and ?b= (ids in the URL; unknown values fall back with a notice)."""
-    tids = list(ev.treatments["treatment_id"])
+    tids = urlstate.allowed("a", ev)
     full = dict(zip(ev.treatments["treatment_id"], ev.treatments["name"]))
-    default_a, default_b = h2h.defaults(ev)
-    for key, default, which in (("a", default_a, "first"), ("b", default_b, "second")):
-        if url_choice(key, tids, default):
-            st.info(f"The {which} treatment in the link was not recognised, so {full.get(default, default)} is shown.",
-                    icon=":material/info:")
+    for key in ("a", "b"):
+        if urlstate.seed_from_url(key, ev):
+            st.info(urlstate.notice(key, ev), icon=":material/info:")
     cols = st.columns(2, vertical_alignment="bottom")
     a = cols[0].selectbox("First treatment", tids, format_func=lambda t: full.get(t, t), key="a")
     b = cols[1].selectbox("Second treatment", tids, format_func=lambda t: full.get(t, t), key="b")
-    sync_param("a", a, default_a)
-    sync_param("b", b, default_b)
+    urlstate.write("a", a, ev)
+    urlstate.write("b", b, ev)
     return a, b
 
 
@@ -61,7 +57,7 @@ def direct_section(ev, a: str, b: str, condition: str, present: bool) -> bool:
     lines = []
     for s in h2h.source_rows(ev, rows):
         external = f" · [open ↗]({s['link'].replace(')', '%29').replace(' ', '%20')})" if s["link"] else ""
-        lines.append(f"- **{escape_md(s['study'])}**: [{escape_md(s['title'])}](/sources?source={quote(s['source_id'])}) "
+        lines.append(f"- **{escape_md(s['study'])}**: [{escape_md(s['title'])}]({urlstate.link('sources', source=s['source_id'])}) "
                      f"({escape_md(s['type'])}){external}")
     st.markdown("\n".join(lines))
     box = render.lazy_expander("Notes on each result (population, n, caveats)", key="h2h_notes")
@@ -79,14 +75,12 @@ def indirect_section(ev, a: str, b: str, condition: str, only: bool) -> None:
                "outcomes and follow-up. Differences between the columns are not a head-to-head result. Click a cell for its "
                "evidence card and sources.")
     clicked = render.matrix(ev, condition, [t for t in ev.treatments["treatment_id"] if t in (a, b)])
-    url_cell = st.query_params.get("cell")
-    if url_cell is not None and url_cell not in set(ev.cells["cell_id"]):
-        st.info("The cell in the link was not found in the data, so no evidence card is open.", icon=":material/info:")
-        url_cell = None
+    url_cell, bad = urlstate.from_url("cell", ev)
+    if bad:
+        st.info(urlstate.notice("cell", ev), icon=":material/info:")
     selected = clicked or url_cell
     if selected:
-        if st.query_params.get("cell") != selected:
-            st.query_params["cell"] = selected
+        urlstate.write("cell", selected, ev)
         render.evidence_dialog(ev, selected)
 
 
@@ -103,4 +97,4 @@ def body(state: PageState) -> None:
     indirect_section(ev, a, b, state.condition, only=not found)
 
 
-run_page("Head-to-head: direct comparisons", body, filters=("condition",))
+run_page("Head-to-head: direct comparisons", body, page="head-to-head")

@@ -2,31 +2,30 @@
 ?source=<id> highlights one; BibTeX / RIS / CSL-JSON exports of the whole list or what is shown."""
 import streamlit as st
 
-from evidash import handout, render, views
+from evidash import handout, render, urlstate, views
 from evidash.schema import SOURCE_TIER, SOURCE_TYPE_LABELS
-from evidash.state import PageState, run_page, sync_param, url_choice
+from evidash.state import PageState, run_page
 
 
 def body(state: PageState) -> None:
     ev = state.evidence
     table = views.sources_table(ev)
     cited = dict(zip(table["source_id"], table["Cells"]))
-    wanted = st.query_params.get("source")
-    if wanted is not None and wanted not in cited:
-        st.info("The source in the link was not found, so all sources are listed.", icon=":material/info:")
-        wanted = None
+    wanted, bad = urlstate.from_url("source", ev)
+    if bad:
+        st.info(urlstate.notice("source", ev), icon=":material/info:")
     if wanted:
         row = ev.sources[ev.sources["source_id"] == wanted].iloc[0]
         with st.container(border=True, key="selected_source"):
             st.subheader("Selected source")
             st.markdown(render.bibliography_entry(1, row, cited[wanted]))
             render.reference_exports(st, ev.sources[ev.sources["source_id"] == wanted], f"source-{wanted}", "This reference")
-    if url_choice("types", list(SOURCE_TYPE_LABELS), [], multi=True):
-        st.info("Some source types in the link were not recognised and were left out.", icon=":material/info:")
+    if urlstate.seed_from_url("types", ev):
+        st.info(urlstate.notice("types", ev), icon=":material/info:")
     bar = st.columns([3, 2], vertical_alignment="bottom")
-    types = bar[0].multiselect("Source types", list(SOURCE_TYPE_LABELS), format_func=SOURCE_TYPE_LABELS.get, key="types",
-                               placeholder="All source types")
-    sync_param("types", types, [])
+    types = bar[0].multiselect("Source types", urlstate.allowed("types", ev), format_func=SOURCE_TYPE_LABELS.get,
+                               key="types", placeholder="All source types")
+    urlstate.write("types", types, ev)
     needle = bar[1].text_input("Find in references", key="find", placeholder="author, title, journal, DOI…").strip().lower()
     shown = ev.sources[ev.sources["source_type"].isin(types)] if types else ev.sources
     if needle:
@@ -47,4 +46,4 @@ def body(state: PageState) -> None:
             st.markdown(render.bibliography_entry(number, source, cited.get(source["source_id"], [])))
 
 
-run_page("Sources", body, filters=())
+run_page("Sources", body, page="sources")

@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from evidash import handout, views
 from evidash.data import load_evidence
-from evidash.state import DISCLAIMER, default_treatments
+from evidash.state import DISCLAIMER
+from evidash.urlstate import default_treatments
 
 ROOT = Path(__file__).resolve().parents[1]
 EV = load_evidence(ROOT / "data")

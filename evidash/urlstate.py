@@ -1,0 +1,282 @@
+"""The URL of a view, owned here and only here: every query parameter is declared once in ``PARAMS``.
+
+A declaration says what a parameter holds (allowed values, from the data where they come from the data),
+its default, whether it holds one value or several, which pages use it, whether it is kept across page
+switches, whether only the presenter's screen uses it, and the notice shown when a link holds a bad value.
+From that come: reading a link (bad values fall back to the default, with the notice), writing a value
+back (the default is removed from the URL), the filters kept across page switches, the canonical
+Copy-link address and the audience's link (``view_url``). A name that is not declared cannot be written.
+
+Old links keep working: parameter names and value formats are the ones the dashboard has always used.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import quote, urlencode, urlsplit
+
+import streamlit as st
+
+from . import headtohead, views
+from .data import Evidence
+from .schema import SOURCE_TYPE_LABELS
+
+ALL = views.ALL
+DEFAULT_MAX_TREATMENTS = 8  # larger data sets start with the first eight, so tables and charts stay legible
+_QUERY = "_query_as_read"  # this session's query string at its last full run (never a module global:
+# script runs of different sessions run at the same time in different threads)
+_RESTORE = "_query_to_restore"  # a query string lost by the fresh-server mode switch (nav.py)
+_KEPT = "_filters"  # our own copy of the kept values, so a page switch never resets them
+
+
+class UndeclaredParameter(KeyError):
+    """A URL parameter that is not declared in ``PARAMS``."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    allowed: Callable[[Evidence], list[str]]  # the values a link may hold
+    default: Any = None  # a value, or a function of the Evidence; never written into the URL
+    multi: bool = False  # several values (?treatments=a&treatments=b), else exactly one
+    pages: tuple[str, ...] | None = None  # url paths of the pages that use it; None: every page
+    kept: bool = False  # kept across page switches (and so in the URL of every page)
+    presenter: bool = False  # only the presenter's screen: left out of the audience's link
+    flag: bool = False  # "1" / "0" in the URL, True / False on the page
+    notice: str | Callable[[Evidence], str] | None = None  # shown when the link holds a bad value
+
+    def default_for(self, ev: Evidence):
+        return self.default(ev) if callable(self.default) else self.default
+
+
+def default_treatments(ev: Evidence) -> list[str]:
+    return list(ev.treatments["treatment_id"])[:DEFAULT_MAX_TREATMENTS]
+
+
+def _column(table: str, column: str) -> Callable[[Evidence], list[str]]:
+    return lambda ev: list(getattr(ev, table)[column])
+
+
+def _pair_default(which: int) -> Callable[[Evidence], str]:
+    return lambda ev: headtohead.defaults(ev)[which]
+
+
+def _pair_notice(which: int) -> Callable[[Evidence], str]:
+    def notice(ev: Evidence) -> str:
+        default = headtohead.defaults(ev)[which]
+        name = dict(zip(ev.treatments["treatment_id"], ev.treatments["name"])).get(default, default)
+        return f"The {('first', 'second')[which]} treatment in the link was not recognised, so {name} is shown."
+    return notice
+
+
+def _steps(ev: Evidence) -> list[str]:
+    return [str(i) for i in range(1, len(views.attribute_groups(ev)) + 1)]
+
+
+_FLAG = lambda ev: ["0", "1"]  # noqa: E731
+
+# The declaration. Its order is the order of parameters in a canonical link (equal views, equal links).
+PARAMS: dict[str, Param] = {p.name: p for p in (
+    Param("condition", lambda ev: [ALL] + list(ev.conditions["condition_id"]), ALL, kept=True,
+          pages=("overview", "onset", "head-to-head", "claims"),
+          notice="The condition in the link was not recognised, so all conditions are shown."),
+    Param("treatments", _column("treatments", "treatment_id"), default_treatments, multi=True, kept=True,
+          pages=("overview", "onset", "setting", "cost", "side-effects"),
+          notice="Some treatments in the link were not recognised and were left out."),
+    Param("group", lambda ev: [ALL] + views.attribute_groups(ev), ALL, pages=("overview",),
+          notice="The attribute group in the link was not recognised, so all groups are shown."),
+    Param("a", _column("treatments", "treatment_id"), _pair_default(0), pages=("head-to-head",), notice=_pair_notice(0)),
+    Param("b", _column("treatments", "treatment_id"), _pair_default(1), pages=("head-to-head",), notice=_pair_notice(1)),
+    Param("claim", _column("claims", "claim_id"), pages=("claims",),
+          notice="The claim in the link was not found, so all claims are listed."),
+    Param("cell", _column("cells", "cell_id"), pages=("overview", "head-to-head"),
+          notice="The cell in the link was not found in the data, so no evidence card is open."),
+    Param("source", _column("sources", "source_id"), pages=("sources",),
+          notice="The source in the link was not found, so all sources are listed."),
+    Param("types", lambda ev: list(SOURCE_TYPE_LABELS), [], multi=True, pages=("sources",),
+          notice="Some source types in the link were not recognised and were left out."),
+    Param("present", _FLAG, "0", flag=True, kept=True, presenter=True),  # a bad value: normal view, silently
+    Param("step", _steps, "1", pages=("overview",), presenter=True,
+          notice="The step in the link was not recognised, so the first card is shown."),
+    Param("qr", _FLAG, "0", flag=True, kept=True, presenter=True),  # the on-screen QR code (presenter mode)
+)}
+
+
+def param(name: str) -> Param:
+    try:
+        return PARAMS[name]
+    except KeyError:
+        raise UndeclaredParameter(f"URL parameter {name!r} is not declared in evidash.urlstate.PARAMS") from None
+
+
+def allowed(name: str, ev: Evidence) -> list[str]:
+    return param(name).allowed(ev)
+
+
+def default(name: str, ev: Evidence):
+    return param(name).default_for(ev)
+
+
+def notice(name: str, ev: Evidence) -> str | None:
+    text = param(name).notice
+    return text(ev) if callable(text) else text
+
+
+def filters_for(page: str) -> tuple[str, ...]:
+    """The kept filters a page's content depends on (the others stay in the URL but are not shown)."""
+    return tuple(p.name for p in PARAMS.values() if p.kept and not p.presenter and page in (p.pages or (page,)))
+
+
+# Reading -------------------------------------------------------------------------------------------
+
+def parse(name: str, raw: list[str], ev: Evidence) -> tuple[Any, bool]:
+    """The value a link's raw values stand for, and whether any was bad (then the default stands in)."""
+    p = param(name)
+    known = set(p.allowed(ev))
+    ok = [v for v in raw if v in known]
+    bad = bool(raw) and (len(ok) != len(raw) or (not p.multi and len(raw) > 1))
+    if p.multi:
+        value = list(dict.fromkeys(ok)) or list(p.default_for(ev))
+    else:
+        value = ok[0] if ok and len(raw) == 1 else p.default_for(ev)
+    return (value == "1" if p.flag else value), bad
+
+
+def current() -> dict[str, list[str]]:
+    """The query string now (with whatever this run has written)."""
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def read_query() -> dict[str, list[str]]:
+    """The query string at the start of a full run (restoring one lost by the mode switch, see nav.py)."""
+    restored = st.session_state.pop(_RESTORE, None)
+    if restored is not None:
+        st.query_params.update(restored)
+    query = st.session_state[_QUERY] = restored if restored is not None else current()
+    return query
+
+
+def seed_from_url(name: str, ev: Evidence) -> str | None:
+    """Seed the widget (session) value of ``name``: from the kept copy (kept parameters, so a page switch
+    never resets them), else from the link on the first run, else the default.
+
+    Returns ``name`` when the link held a bad value (the default is used instead; see ``notice``), else None.
+    """
+    p = param(name)
+    store = st.session_state.setdefault(_KEPT, {})
+    if p.kept and name in store:
+        st.session_state[name] = store[name]
+        return None
+    if name in st.session_state:
+        return None
+    value, bad = parse(name, st.session_state.get(_QUERY, {}).get(name, []), ev)
+    st.session_state[name] = value
+    if p.kept:
+        store[name] = value
+    return name if bad else None
+
+
+def from_url(name: str, ev: Evidence) -> tuple[Any, bool]:
+    """A parameter that no widget holds (a cell, a claim, a source): its value in the URL now, and whether
+    the link held a bad value (which is then taken out of the URL, so Copy link never repeats it)."""
+    value, bad = parse(name, st.query_params.get_all(param(name).name), ev)
+    if bad:
+        write(name, value, ev)
+    return value, bad
+
+
+# Kept values ---------------------------------------------------------------------------------------
+
+def kept(name: str, fallback=None):
+    param(name)
+    return st.session_state.get(_KEPT, {}).get(name, fallback)
+
+
+def keep(name: str, value) -> None:
+    if not param(name).kept:
+        raise UndeclaredParameter(f"URL parameter {name!r} is not declared as kept")
+    st.session_state.setdefault(_KEPT, {})[name] = value
+
+
+def remember(name: str) -> None:
+    """on_change callback of a kept parameter's widget: keep the user's new value."""
+    keep(name, st.session_state[name])
+
+
+# Writing -------------------------------------------------------------------------------------------
+
+def write(name: str, value, ev: Evidence) -> None:
+    """Put a value into the URL (ids, not labels); the default (or None) removes the parameter."""
+    p = param(name)
+    if p.flag:
+        value = "1" if value else "0"
+    if value is None or value == p.default_for(ev):
+        _put(name, [])
+    else:
+        _put(name, [value] if isinstance(value, str) else list(value))
+
+
+def remove(name: str) -> None:
+    param(name)
+    _put(name, [])
+
+
+def _put(name: str, values: list[str]) -> None:
+    if st.query_params.get_all(name) != values:
+        if values:
+            st.query_params[name] = values
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+def switch_params() -> dict[str, str | list[str]]:
+    """The declared parameters now, in the form ``st.switch_page(query_params=...)`` takes."""
+    return {k: v if len(v) > 1 else v[0] for k, v in current().items() if k in PARAMS and v}
+
+
+def switch_page(page: str, params: dict[str, str | list[str]] | None = None) -> None:
+    """``st.switch_page`` to ``page`` carrying the declared parameters (those now, unless ``params``)."""
+    st.switch_page(page, query_params=switch_params() if params is None else params)
+
+
+def stash_for_rerun() -> None:
+    """Keep the query string across a rerun that loses it (the fresh-server mode switch, see nav.py)."""
+    st.session_state[_RESTORE] = {k: v for k, v in current().items() if k in PARAMS}
+
+
+# Links ---------------------------------------------------------------------------------------------
+
+def base_url() -> str:
+    url = getattr(st.context, "url", None) or ""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return ""
+
+
+def current_path() -> str:
+    url = getattr(st.context, "url", None) or ""
+    path = urlsplit(url).path or "/"
+    return "/overview" if path in ("", "/") else path
+
+
+def canonical_url(path: str | None = None, params: dict[str, list[str]] | None = None) -> str:
+    """The shareable address of the current view (or of ``path`` with ``params``): declared parameters
+    only, in declaration order."""
+    if params is None:
+        params = current()
+    query = urlencode([(k, v) for k in PARAMS for v in params.get(k, [])])
+    return f"{base_url()}{path or current_path()}" + (f"?{query}" if query else "")
+
+
+def link(page: str, **params: str) -> str:
+    """A link from one page to another with declared parameters, e.g. ``link("overview", cell=cell_id)``."""
+    for name in params:
+        param(name)
+    return f"/{page}" + (f"?{urlencode(params, quote_via=quote)}" if params else "")
+
+
+def view_url() -> str:
+    """The address of the current view as handed to the audience: ``canonical_url`` without the
+    presenter's parameters, so a phone opens the normal view."""
+    return canonical_url(params={k: v for k, v in current().items() if not (k in PARAMS and PARAMS[k].presenter)})
