@@ -44,11 +44,14 @@ def onset(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[str,
     fastest = plotted.sort_values("value_min").iloc[0] if len(plotted) else None
     kinds = "; ".join(f"{m}: {', '.join(plotted.loc[plotted['Measure'] == m, 'Treatment'])}" for m in measures)
     flagged = ", ".join(plotted.loc[plotted["caution"] != "", "Treatment"])
+    missing = list(dict.fromkeys(data.loc[~data["cell_id"].isin(plotted["cell_id"]), "Label"]))
     summary = (f"For {label.lower()}, {len(plotted)} of {len(data)} treatment cells report an onset time; "
                + (f"the earliest reported is {fastest['Treatment']} ({fastest['value']})." if fastest is not None else "none are numeric.")
                + (f" The points measure different things (marker shape and row label say which): {kinds}." if len(measures) > 1
                   else f" All points measure {measures[0]}." if measures else "")
                + (f" ⚠ marks a small or uncontrolled study ({flagged})." if flagged else "")
+               + (f" No onset time is reported for {', '.join(missing[:8])}"
+                  + (f" and {len(missing) - 8} more" if len(missing) > 8 else "") + "." if missing else "")
                + " Ranges come from different trials and populations, so compare them with care.")
     durability = views.table_for(views.durability(ev, condition, tids))[["Treatment", "Condition", "Value", "Backing", "Sources", "Cell id"]]
     return ChartView(fig, summary, views.table_for(data), f"onset-{condition}", durability,
@@ -69,8 +72,8 @@ def setting(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> Char
     known = nums.dropna(subset=["hours_min"])
     summary = (f"{len(known)} of {len(nums)} treatments have both a course length and a time per visit, so a total time "
                "in clinic can be derived; the others lack one of the two numbers.")
-    table = views.table_for(views.attribute_table(ev, views.SETTING_NUMERIC, tids))
-    text = views.wide(views.attribute_table(ev, views.SETTING_TEXT, tids), views.treatment_table(ev, tids))
+    table = views.table_for(views.attribute_table(ev, views.setting_numeric(ev), tids))
+    text = views.wide(views.attribute_table(ev, views.setting_text(ev), tids), views.treatment_table(ev, tids))
     return ChartView(fig, summary, table, "setting-time", text, ("setting", version, treatment_ids))
 
 
@@ -87,7 +90,7 @@ def cost(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartVi
     summary = (f"{len(prices)} reported prices from these bases: {bases}. Amounts are shown as reported, "
                "not converted between currencies or adjusted for inflation. What each price covers differs: "
                f"{covers}.")
-    access = views.wide(views.attribute_table(ev, views.ACCESS_ATTRIBUTES, tids), views.treatment_table(ev, tids))
+    access = views.wide(views.attribute_table(ev, views.access_attributes(ev), tids), views.treatment_table(ev, tids))
     return ChartView(fig, summary, views.table_for(prices, ["Price basis"]), "cost", access, ("cost", version, treatment_ids))
 
 

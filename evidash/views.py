@@ -8,6 +8,7 @@ import pandas as pd
 
 from .cite import escape_md, format_reference, source_link
 from .data import Evidence
+from .schema import COST_ATTRIBUTES_UNIT as COST_UNIT
 from .schema import SMALL_N, UNCONTROLLED_DESIGNS
 from .schema import BAND_LABELS, DESIGN_LABELS, GROUP_LABELS, MEASURE_LABELS, SOURCE_TYPE_LABELS, TIER_LABELS
 
@@ -269,27 +270,59 @@ def table_for(cells: pd.DataFrame, value_columns: list[str] | None = None) -> pd
     return out.reset_index(drop=True)
 
 
-SETTING_NUMERIC = ["session_minutes", "visit_minutes", "sessions_per_week", "course_sessions", "course_weeks"]
-SETTING_TEXT = ["route", "where_given", "who_gives", "anaesthesia", "monitoring_driving"]
+# The two numbers the setting chart multiplies into hours in clinic per course.
+COURSE_SESSIONS, VISIT_MINUTES = "course_sessions", "visit_minutes"
+
+
+def page_attributes(ev: Evidence, group: str, numeric: bool | None = None, unit: str | None = None,
+                    exclude_unit: str | None = None) -> list[str]:
+    """The attributes a page shows, in their sort order, read from attributes.csv (group, numeric, unit):
+    adding an attribute to the data puts it on its page with no code change."""
+    a = ev.attributes[ev.attributes["group"] == group]
+    if numeric is not None:
+        a = a[a["numeric"] == numeric]
+    if unit is not None:
+        a = a[a["unit"] == unit]
+    if exclude_unit is not None:
+        a = a[a["unit"] != exclude_unit]
+    return list(a["attribute_id"])
+
+
+def setting_numeric(ev: Evidence) -> list[str]:
+    return page_attributes(ev, "setting", numeric=True)
+
+
+def setting_text(ev: Evidence) -> list[str]:
+    return page_attributes(ev, "setting", numeric=False)
+
+
+def cost_attributes(ev: Evidence) -> list[str]:
+    return page_attributes(ev, "cost_access", unit=COST_UNIT)
+
+
+def access_attributes(ev: Evidence) -> list[str]:
+    return page_attributes(ev, "cost_access", exclude_unit=COST_UNIT)
 
 
 def setting_numbers(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
     """One row per treatment: the course numbers and the derived total hours in clinic per course."""
     treatments = treatment_table(ev, treatment_ids)
-    cells = ev.cells[ev.cells["treatment_id"].isin(treatment_ids) & ev.cells["attribute_id"].isin(SETTING_NUMERIC)]
+    numeric = list(dict.fromkeys(setting_numeric(ev) + [COURSE_SESSIONS, VISIT_MINUTES]))
+    cells = ev.cells[ev.cells["treatment_id"].isin(treatment_ids) & ev.cells["attribute_id"].isin(numeric)]
     rows = []
     for t in treatments.itertuples(index=False):
         row = {"Treatment": t.short_name, "treatment_id": t.treatment_id}
-        for aid in SETTING_NUMERIC:
+        for aid in numeric:
             hit = cells[(cells["treatment_id"] == t.treatment_id) & (cells["attribute_id"] == aid)]
             cell = hit.iloc[0] if len(hit) else None
             row[f"{aid}_min"] = cell["value_min"] if cell is not None else None
             row[f"{aid}_max"] = cell["value_max"] if cell is not None else None
             row[f"{aid}_text"] = cell_text(cell)
             row[f"{aid}_cell"] = cell["cell_id"] if cell is not None else None
-        known = all(pd.notna(row[k]) for k in ("course_sessions_min", "course_sessions_max", "visit_minutes_min", "visit_minutes_max"))
-        row["hours_min"] = row["course_sessions_min"] * row["visit_minutes_min"] / 60 if known else None
-        row["hours_max"] = row["course_sessions_max"] * row["visit_minutes_max"] / 60 if known else None
+        keys = [f"{a}_{end}" for a in (COURSE_SESSIONS, VISIT_MINUTES) for end in ("min", "max")]
+        known = all(pd.notna(row[k]) for k in keys)
+        row["hours_min"] = row[keys[0]] * row[keys[2]] / 60 if known else None
+        row["hours_max"] = row[keys[1]] * row[keys[3]] / 60 if known else None
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -317,8 +350,6 @@ def wide(table: pd.DataFrame, treatments: pd.DataFrame) -> pd.DataFrame:
     return w[cols].reset_index()
 
 
-COST_ATTRIBUTES = ["cost_session", "cost_course"]
-ACCESS_ATTRIBUTES = ["coverage", "regulatory_us", "regulatory_england", "regulatory_scotland", "availability"]
 
 
 def price_year_text(cell) -> str:
@@ -335,7 +366,7 @@ def price_basis(cell) -> str:
 def costs(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
     """Reported prices with the currency, year and place they belong to. One rule for every
     treatment: a price from an undated page carries the year it was seen, and says so."""
-    t = attribute_table(ev, COST_ATTRIBUTES, treatment_ids)
+    t = attribute_table(ev, cost_attributes(ev), treatment_ids)
     t = t[t["status"] == "reported"].copy()
     t["Price basis"] = [price_basis(r) for r in t.to_dict("records")]
     year = t["price_year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
