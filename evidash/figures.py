@@ -24,7 +24,9 @@ class ChartView:
     summary: str
     table: pd.DataFrame
     filename: str
-    extra: pd.DataFrame | None = None
+    # The page's second table beside the chart: durability (onset), where/who/anaesthesia (setting),
+    # coverage and regulatory status (cost); or, for the side-effect heatmap, which cell is behind each category.
+    companion_table: pd.DataFrame | None = None
     key: tuple = ()  # (chart, data version, filters…): identifies the view for caches
 
 

@@ -385,12 +385,12 @@ PRICE_KIND = {"fee_schedule": "fee schedule (clinician's fee)", "price_list": "p
               "cost_study": "cost study", "hta": "HTA costing", "payer_policy": "payer policy"}
 
 
-SIDE_EFFECT_ATTRIBUTES_GROUP = "side_effects"
+SIDE_EFFECT_GROUP_ID = "side_effects"
 
 
 def side_effect_grid(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
     """Long table treatments × side-effect categories with band, band label and rank (for the heatmap)."""
-    attrs = ev.attributes[ev.attributes["group"] == SIDE_EFFECT_ATTRIBUTES_GROUP]
+    attrs = ev.attributes[ev.attributes["group"] == SIDE_EFFECT_GROUP_ID]
     t = attribute_table(ev, list(attrs["attribute_id"]), treatment_ids)
     band = t["band"].where(t["status"] == "reported")
     t["Band"] = band.map(BAND_LABELS).fillna(t["status"].map({"no_evidence": NO_EVIDENCE_TEXT, "not_applicable": NOT_APPLICABLE_TEXT}))

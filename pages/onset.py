@@ -7,7 +7,7 @@ def body(state: PageState) -> None:
     ev = state.evidence
     view = figures.onset(ev, ev.version, state.condition, tuple(state.treatment_ids))
     render.chart_block(ev, state.present, view)
-    render.lazy_table("Durability, relapse and maintenance (table with sources)", view.extra, key="show_durability",
+    render.lazy_table("Durability, relapse and maintenance (table with sources)", view.companion_table, key="show_durability",
                       csv_name=f"durability-{state.condition}.csv")
 
 

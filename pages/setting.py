@@ -7,7 +7,7 @@ def body(state: PageState) -> None:
     ev = state.evidence
     view = figures.setting(ev, ev.version, tuple(state.treatment_ids))
     render.chart_block(ev, state.present, view)
-    render.wide_table("Where, who, anaesthesia, monitoring and driving", view.extra,
+    render.wide_table("Where, who, anaesthesia, monitoring and driving", view.companion_table,
                       "Open the Overview and select a cell to read its detail and sources.")
 
 

@@ -12,7 +12,7 @@ def body(state: PageState) -> None:
     attrs = ev.attributes[ev.attributes["group"] == "side_effects"]
     names = dict(zip(attrs["attribute_id"], attrs["name"]))
     category = st.selectbox("Show specific effects for", list(attrs["attribute_id"]), format_func=names.get, key="category")
-    cells = view.extra.loc[view.extra["attribute_id"] == category, "cell_id"].tolist()
+    cells = view.companion_table.loc[view.companion_table["attribute_id"] == category, "cell_id"].tolist()
     effects = views.effects_for_cells(ev, cells)
     if len(effects):
         render.effects_table(effects)
