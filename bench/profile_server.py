@@ -36,7 +36,8 @@ def main():
     print(f"data: {data}")
     raw = timed("load.read_tables", lambda: load.read_tables(data))
     timed("validate.validate_raw (all checks)", lambda: validate.validate_raw(raw))
-    timed("validate._cross_table (iterrows part)", lambda: validate._cross_table(raw))
+    timed("validate._foreign_key_problems (declared keys)", lambda: validate._foreign_key_problems(raw))
+    timed("validate._cells_problems (cross-row cell rules)", lambda: validate._cells_problems(raw))
     ev = timed("data.load_evidence (read+validate+type)", lambda: edata.load_evidence(data))
     tids = list(ev.treatments["treatment_id"])
     c1 = ev.conditions["condition_id"].iloc[1]

@@ -5,6 +5,7 @@ import re
 
 import pandas as pd
 
+from .schema import DOI_PATTERN
 from .validate import check_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
@@ -27,7 +28,7 @@ def source_link(source: pd.Series | dict, blocked: set[str] = frozenset()) -> st
     if _present(url) and check_url(str(url), set(blocked)) is None:
         return str(url)
     doi = source.get("doi")
-    if _present(doi) and re.match(r"^10\.\d{4,9}/\S+$", str(doi)):
+    if _present(doi) and re.match(DOI_PATTERN, str(doi)):
         return f"https://doi.org/{doi}"
     pmid = source.get("pmid")
     if _present(pmid) and str(pmid).isdigit():

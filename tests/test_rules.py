@@ -1,0 +1,494 @@
+"""Every validator rule, broken on purpose in the small test data (conftest.MINI), named by file, row,
+column and message. Fast (the tables are read once and edited in memory), so a mutation run of
+validate.py can use it: see docs/mutation.md.
+
+Expected values are fixed literals or come from MINI, never from the validator.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+
+from evidash import schema
+from evidash.load import LINE, read_tables
+from evidash.problems import Problem
+from evidash.validate import check_url, validate_raw
+
+from .conftest import write_mini
+
+MARKUP = "text contains markup or a script scheme (HTML tags, javascript:, data:); write plain text"
+PAYER_ONLY = ("a payer policy cannot be the only support for an efficacy, onset or approval claim; "
+              "cite a regulator, guideline or study")
+PRICE = "a price must be dated and located: currency, price_year, price_year_basis and region are required"
+INTERVAL = "give both ends of the interval, or neither"
+EFFECT_MEASURE = ("an effect or interval needs effect_measure naming the measure and its direction as the source "
+                  "reports it (e.g. 'risk difference, ECT minus ketamine')")
+NEEDS = "a reported number must say what it measures and how it was obtained: {} is required"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    return read_tables(write_mini(tmp_path_factory.mktemp("mini") / "data"))
+
+
+@pytest.fixture
+def raw(base):
+    return copy.deepcopy(base)
+
+
+def edit(raw, file: str, line: int, **values) -> None:
+    """Set fields of the record on file line ``line`` as load.py would ('' becomes None)."""
+    frame = raw.frames[file]
+    index = frame.index[frame[LINE] == line][0]
+    for column, value in values.items():
+        frame.at[index, column] = value.strip() or None
+
+
+def add_row(raw, file: str, **values) -> int:
+    """Append a record (copying the first row for fields not given); returns its file line."""
+    frame = raw.frames[file]
+    line = int(frame[LINE].max()) + 1
+    record = dict(frame.iloc[0]) | {c: (v.strip() or None) for c, v in values.items()} | {LINE: line}
+    frame.loc[frame.index.max() + 1] = [record[c] for c in frame.columns]
+    return line
+
+
+def drop_rows(raw, file: str, **match) -> None:
+    frame = raw.frames[file]
+    keep = ~frame[list(match)].eq(list(match.values())).all(axis=1)
+    raw.frames[file] = frame[keep]
+
+
+def found(raw) -> set[tuple]:
+    return {(p.file, p.row, p.column, p.message, p.severity) for p in validate_raw(raw)}
+
+
+def error(file, row, column, message) -> tuple:
+    return (file, row, column, message, "error")
+
+
+def warning(file, row, column, message) -> tuple:
+    return (file, row, column, message, "warning")
+
+
+def test_mini_tables_are_clean(base):
+    assert validate_raw(copy.deepcopy(base)) == []
+
+
+# --- Row rules (schema.RowRule): (file, line, edits) -> the one problem they must cause --------------------
+ROW_CASES = {
+    "value_min_le_value_max": ("cells.csv", 2, dict(value_min="5"), "value_max", "value_max 1 is smaller than value_min 5"),
+    "value_min_le_value_max (effects)": ("effects.csv", 2, dict(value_min="13"), "value_max", "value_max 12 is smaller than value_min 13"),
+    "no_numbers_on_a_gap": ("cells.csv", 6, dict(value_min="3"), "value_min", "a no_evidence cell must not carry numbers"),
+    "no_numbers_on_a_gap (max only)": ("cells.csv", 7, dict(value_max="3"), "value_min", "a not_applicable cell must not carry numbers"),
+    "condition_required": ("cells.csv", 2, dict(condition_id=""), "condition_id",
+                           "attribute 'onset' differs by condition, so condition_id is required"),
+    "condition_not_used": ("cells.csv", 3, dict(condition_id="mdd"), "condition_id",
+                           "attribute 'cost_session' does not depend on condition; leave condition_id empty"),
+    "numbers_need_numeric_attribute": ("cells.csv", 5, dict(value_min="1"), "value_min",
+                                       "attribute 'evidence_status' is not numeric; leave value_min/value_max empty"),
+    "numbers_need_numeric_attribute (max only)": ("cells.csv", 5, dict(value_max="1"), "value_min",
+                                                  "attribute 'evidence_status' is not numeric; leave value_min/value_max empty"),
+    "percentage_value_min": ("cells.csv", 4, dict(value_min="-1"), "value_min", "-1 is not a percentage between 0 and 100"),
+    "percentage_value_max": ("cells.csv", 4, dict(value_max="101"), "value_max", "101 is not a percentage between 0 and 100"),
+    "price_needs_currency": ("cells.csv", 3, dict(currency=""), "currency", PRICE),
+    "price_needs_price_year": ("cells.csv", 3, dict(price_year=""), "price_year", PRICE),
+    "price_needs_price_year_basis": ("cells.csv", 3, dict(price_year_basis=""), "price_year_basis", PRICE),
+    "price_needs_region": ("cells.csv", 3, dict(region=""), "region", PRICE),
+    "band_required": ("cells.csv", 4, dict(band=""), "band", "a reported side-effect cell needs a frequency band"),
+    "band_only_on_side_effects": ("cells.csv", 2, dict(band="rare"), "band", "band is only used on side-effect cells"),
+    "band_matches_value_max": ("cells.csv", 4, dict(band="rare"), "band",
+                               "band 'rare' does not match value_max 12% (expected 'very_common')"),
+    "category_required": ("cells.csv", 5, dict(category=""), "category", "a reported evidence-status cell needs a category"),
+    "category_only_on_evidence_status": ("cells.csv", 2, dict(category="approved"), "category",
+                                         "category is only used on evidence_status cells"),
+    "headline_required": ("cells.csv", 2, dict(headline=""), "headline",
+                          "a reported cell needs a headline (at most 45 characters) for the overview"),
+    "headline_required (not applicable)": ("cells.csv", 7, dict(headline=""), "headline",
+                                           "a not_applicable cell needs a headline (at most 45 characters) for the overview"),
+    "gap_names_its_search": ("cells.csv", 6, dict(detail="No trials."), "detail",
+                             "a no_evidence cell's detail must say what was searched, starting with 'Searched …'"),
+    "number_needs_measure": ("cells.csv", 2, dict(measure=""), "measure", NEEDS.format("measure")),
+    "number_needs_design": ("cells.csv", 2, dict(design=""), "design", NEEDS.format("design")),
+    "number_needs_design (max only)": ("cells.csv", 2, dict(design="", value_min=""), "design", NEEDS.format("design")),
+    "single_study_needs_n": ("cells.csv", 2, dict(n=""), "n", "a result from a single study (rct) needs its size n"),
+    "measure_needs_note": ("cells.csv", 2, dict(measure="response", measure_note=""), "measure_note",
+                           "a response figure needs measure_note naming the scale and who rated it"),
+    "measure_fits_attribute": ("cells.csv", 2, dict(measure="price"), "measure",
+                               "measure 'price' does not fit attribute 'onset' (use one of first_improvement, response, remission, half_improved)"),
+    "measure_fits_attribute (price)": ("cells.csv", 3, dict(measure="incidence"), "measure",
+                                       "measure 'incidence' does not fit attribute 'cost_session' (use one of price)"),
+    "measure_fits_attribute (side effect)": ("cells.csv", 4, dict(measure="price"), "measure",
+                                             "measure 'price' does not fit attribute 'se_cardiovascular' (use one of incidence)"),
+    "source_needs_a_link": ("sources.csv", 3, dict(url=""), "url", "a source needs at least one of url, doi or pmid"),
+    "claim_lists_a_cell": ("claims.csv", 2, dict(cell_ids=" ; "), "cell_ids", "list at least one cell id (separate several with ';')"),
+    "treatments_differ": ("comparisons.csv", 2, dict(treatment_b="alpha"), "treatment_b", "treatment_b must differ from treatment_a"),
+    "ci_low_le_ci_high": ("comparisons.csv", 2, dict(ci_low="19", effect="19"), "ci_high", "ci_high 18 is smaller than ci_low 19"),
+    "effect_not_below_ci_low": ("comparisons.csv", 2, dict(effect="1"), "effect", "effect 1 is below ci_low 2"),
+    "effect_not_above_ci_high": ("comparisons.csv", 2, dict(effect="18.5"), "effect", "effect 18.5 is above ci_high 18"),
+    "interval_needs_ci_low": ("comparisons.csv", 2, dict(ci_low=""), "ci_low", INTERVAL),
+    "interval_needs_ci_high": ("comparisons.csv", 2, dict(ci_high=""), "ci_high", INTERVAL),
+    "effect_needs_its_measure": ("comparisons.csv", 2, dict(effect_measure=""), "effect_measure", EFFECT_MEASURE),
+    "effect_needs_its_measure (interval only)": ("comparisons.csv", 2, dict(effect_measure="", effect=""), "effect_measure",
+                                                 EFFECT_MEASURE),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ROW_CASES))
+def test_row_rule_is_broken_and_named(raw, case):
+    file, line, edits, column, message = ROW_CASES[case]
+    edit(raw, file, line, **edits)
+    assert error(file, line, column, message) in found(raw)
+
+
+def test_every_row_rule_has_a_case():
+    declared = {name for model in schema.TABLES.values() for name in getattr(model, "__row_rules__", {})}
+    assert declared == {case.split(" (")[0] for case in ROW_CASES}
+
+
+@pytest.mark.parametrize("file,line,edits", [
+    ("cells.csv", 4, dict(value_min="0", value_max="100")),  # the ends of a percentage
+    ("cells.csv", 4, dict(band="not_quantified")),  # a band that names no range needs no match
+    ("cells.csv", 4, dict(value_min="0.05", value_max="0.05", band="rare")),
+    ("cells.csv", 2, dict(value_min="1")),  # min == max
+    ("cells.csv", 2, dict(design="meta_analysis", n="")),  # a pooled result needs no n
+    ("cells.csv", 5, dict(measure="", design="")),  # a reported text cell needs no measure
+    ("cells.csv", 6, dict(headline="")),  # a gap needs no headline
+    ("cells.csv", 2, dict(measure="half_improved")),
+    ("sources.csv", 6, dict(url="")),  # a web article may have no link
+    ("sources.csv", 2, dict(url="https://doi.org/10.1000/XYZ123")),  # doi case does not matter
+    ("sources.csv", 2, dict(url="https://x.org/?q=<b>")),  # the url column is checked as a URL, not as text
+    ("comparisons.csv", 2, dict(effect="2")), ("comparisons.csv", 2, dict(effect="18")),
+    ("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure="")),
+    ("cells.csv", 2, dict(reviewed=dt.date.today().isoformat())),
+    ("claims.csv", 2, dict(cell_ids="alpha.mdd.onset;beta.mdd.onset")),  # a listed cell without citations
+])
+def test_valid_edge_passes(raw, file, line, edits):
+    edit(raw, file, line, **edits)
+    assert found(raw) == set()
+
+
+# --- Dates: reviewed is a real day, not in the future --------------------------------------------------
+@pytest.mark.parametrize("file", ["cells.csv", "claims.csv", "comparisons.csv"])
+@pytest.mark.parametrize("value,message", [("2026-02-30", "'2026-02-30' is not a real date"),
+                                           ("2999-01-01", "'2999-01-01' is in the future")])
+def test_reviewed_is_a_real_past_date(raw, file, value, message):
+    edit(raw, file, 2, reviewed=value)
+    assert error(file, 2, "reviewed", message) in found(raw)
+
+
+# --- Foreign keys (schema.FOREIGN_KEYS) ------------------------------------------------------------------
+FK_CASES = {
+    ("cells.csv", "treatment_id"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
+    ("cells.csv", "condition_id"): ("flu", "unknown condition 'flu' (not in conditions.csv)"),
+    ("cells.csv", "attribute_id"): ("mood", "unknown attribute 'mood' (not in attributes.csv)"),
+    ("citations.csv", "cell_id"): ("alpha.nothing", "unknown cell 'alpha.nothing' (not in cells.csv)"),
+    ("citations.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
+    ("effects.csv", "cell_id"): ("alpha.mdd.onset", "'alpha.mdd.onset' is not a side-effect cell in cells.csv"),
+    ("effects.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
+    ("claims.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
+    ("claims.csv", "condition_id"): ("flu", "unknown condition 'flu' (not in conditions.csv)"),
+    ("claims.csv", "cell_ids"): ("alpha.mdd.onset; ghost", "unknown cell 'ghost' (not in cells.csv)"),
+    ("claims.csv", "source_ids"): ("smith2020_trial;ghost", "unknown source 'ghost' (not in sources.csv)"),
+    ("comparisons.csv", "treatment_a"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
+    ("comparisons.csv", "treatment_b"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
+    ("comparisons.csv", "condition_id"): ("flu", "unknown condition 'flu' (not in conditions.csv)"),
+    ("comparisons.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
+}
+
+
+@pytest.mark.parametrize("file,column", sorted(FK_CASES))
+def test_foreign_key_is_broken_and_named(raw, file, column):
+    value, message = FK_CASES[(file, column)]
+    edit(raw, file, 2, **{column: value})
+    problems = found(raw)
+    assert error(file, 2, column, message) in problems
+    assert [p for p in problems if p[:3] == (file, 2, column) and p[3].startswith(("unknown", "'"))] == [error(file, 2, column, message)]
+
+
+def test_every_foreign_key_has_a_case():
+    assert {(key.file, key.column) for key in schema.FOREIGN_KEYS} == set(FK_CASES)
+
+
+def test_side_effect_cells_need_their_attribute_group(raw):
+    edit(raw, "attributes.csv", 4, group="setting")  # se_cardiovascular is no longer a side effect
+    assert error("effects.csv", 2, "cell_id", "'alpha.se_cardiovascular' is not a side-effect cell in cells.csv") in found(raw)
+
+
+def test_no_foreign_key_errors_against_an_unreadable_file(tmp_path):
+    folder = write_mini(tmp_path / "data")
+    (folder / "treatments.csv").write_text("", encoding="utf-8")
+    (folder / "sources.csv").unlink()
+    lines = (folder / "glossary.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "glossary.csv").write_text("\n".join(lines + ["TRD,Again,<b>x</b>"]) + "\n", encoding="utf-8")  # later files are still checked
+    assert validate_raw(read_tables(folder)) == [
+        Problem("treatments.csv", 1, None, "file is empty; it needs at least a header row"),
+        Problem("sources.csv", None, None, f"file not found in {folder}"),
+        Problem("glossary.csv", 2, "term", "'TRD' appears more than once; ids must be unique"),
+        Problem("glossary.csv", 3, "explanation", MARKUP),
+        Problem("glossary.csv", 3, "term", "'TRD' appears more than once; ids must be unique"),
+    ]
+
+
+# --- Rules that need other rows ----------------------------------------------------------------------------
+def test_duplicate_cell_key(raw):
+    line = add_row(raw, "cells.csv", cell_id="alpha.mdd.onset.copy")
+    assert error("cells.csv", line, "attribute_id", "duplicate cell for (alpha, mdd, onset); first on row 2") in found(raw)
+
+
+def test_duplicate_cell_key_without_condition(raw):
+    frame = raw.frames["cells.csv"]
+    line = add_row(raw, "cells.csv", **{c: frame.iloc[1][c] or "" for c in frame.columns if c != LINE} | {"cell_id": "alpha.copy"})
+    assert error("cells.csv", line, "attribute_id",
+                 "duplicate cell for (alpha, all conditions, cost_session); first on row 3") in found(raw)
+
+
+def test_third_copy_points_at_the_first(raw):
+    add_row(raw, "cells.csv", cell_id="alpha.copy1")
+    line = add_row(raw, "cells.csv", cell_id="alpha.copy2")
+    assert error("cells.csv", line, "attribute_id", "duplicate cell for (alpha, mdd, onset); first on row 2") in found(raw)
+
+
+def test_reported_cell_needs_a_citation(raw):
+    drop_rows(raw, "citations.csv", cell_id="alpha.mdd.evidence_status")
+    assert found(raw) == {error("cells.csv", 5, "cell_id", "reported cell 'alpha.mdd.evidence_status' has no citation in citations.csv"),
+                          warning("sources.csv", 4, "source_id",  # agency_label backed only that cell
+                                  "source 'agency_label' is not cited by any cell, effect, claim or comparison")}
+
+
+def test_uncited_cells_are_not_reported_when_citations_are_unreadable(raw):
+    raw.unreadable.add("citations.csv")
+    raw.frames["citations.csv"] = raw.frames["citations.csv"].iloc[0:0]
+    assert not [p for p in found(raw) if p[0] == "cells.csv"]
+
+
+def test_payer_alone_cannot_back_onset(raw):
+    drop_rows(raw, "citations.csv", cell_id="alpha.mdd.onset")
+    add_row(raw, "citations.csv", cell_id="alpha.mdd.onset", source_id="payer2024_policy", locator="Fee table")
+    assert error("cells.csv", 2, "cell_id", PAYER_ONLY) in found(raw)
+
+
+def test_payer_beside_a_study_or_on_a_price_is_fine(raw):
+    add_row(raw, "citations.csv", cell_id="alpha.mdd.onset", source_id="payer2024_policy", locator="Fee table")
+    drop_rows(raw, "citations.csv", cell_id="alpha.cost_session", source_id="news2019_price")
+    assert not [p for p in found(raw) if p[0] == "cells.csv"]
+
+
+def test_payer_rule_is_skipped_when_sources_are_unreadable(raw):
+    drop_rows(raw, "citations.csv", cell_id="alpha.mdd.onset")
+    add_row(raw, "citations.csv", cell_id="alpha.mdd.onset", source_id="payer2024_policy", locator="Fee table")
+    raw.unreadable.add("sources.csv")
+    assert error("cells.csv", 2, "cell_id", PAYER_ONLY) not in found(raw)
+
+
+def test_duplicate_citation(raw):
+    line = add_row(raw, "citations.csv")
+    other = add_row(raw, "citations.csv", locator="Another page")  # another locator is another citation
+    problems = found(raw)
+    assert error("citations.csv", line, "source_id", "duplicate citation; same as row 2") in problems
+    assert not [p for p in problems if p[1] == other]
+
+
+@pytest.mark.parametrize("url,message", [
+    ("javascript:alert(1)", "URL uses the scheme 'javascript'; only http and https links are allowed"),
+    ("https://mirror.example.com/x", "URL points at mirror.example.com, a mirror or copy host listed in blocked_hosts.csv; "
+                                     "cite the canonical work"),
+    ("https://doi.org/10.1000/other", "doi.org link does not match the doi column (10.1000/xyz123)"),
+    ("https://dx.doi.org/10.1000/other", "doi.org link does not match the doi column (10.1000/xyz123)"),
+])
+def test_source_url(raw, url, message):
+    edit(raw, "sources.csv", 2, url=url)
+    assert error("sources.csv", 2, "url", message) in found(raw)
+
+
+def test_blocked_hosts_ignore_case(raw):
+    edit(raw, "blocked_hosts.csv", 2, host="Mirror.Example.COM")
+    edit(raw, "sources.csv", 3, url="https://a.mirror.example.com/x")
+    assert error("sources.csv", 3, "url", "URL points at a.mirror.example.com, a mirror or copy host listed in "
+                                          "blocked_hosts.csv; cite the canonical work") in found(raw)
+
+
+def test_doi_link_without_doi_column_is_fine(raw):
+    edit(raw, "sources.csv", 2, url="https://doi.org/10.1000/other", doi="")
+    assert found(raw) == set()
+
+
+def test_uncited_source_is_a_warning(raw):
+    line = add_row(raw, "sources.csv", source_id="unused2024")
+    assert found(raw) == {warning("sources.csv", line, "source_id",
+                                  "source 'unused2024' is not cited by any cell, effect, claim or comparison")}
+
+
+@pytest.mark.parametrize("file,column,value", [
+    ("claims.csv", "source_id", "only_here"), ("claims.csv", "source_ids", "smith2020_trial; only_here"),
+    ("comparisons.csv", "source_id", "only_here"), ("effects.csv", "source_id", "only_here"),
+])
+def test_a_source_cited_anywhere_is_cited(raw, file, column, value):
+    add_row(raw, "sources.csv", source_id="only_here")
+    edit(raw, file, 2, **{column: value})
+    assert not [p for p in found(raw) if p[0] == "sources.csv" and "only_here" in p[3]]
+
+
+def test_no_uncited_warning_when_citations_are_unreadable(raw):
+    add_row(raw, "sources.csv", source_id="unused2024")
+    raw.unreadable.add("citations.csv")
+    assert not [p for p in found(raw) if p[0] == "sources.csv"]
+
+
+def test_claim_article_is_a_web_article(raw):
+    edit(raw, "claims.csv", 2, source_id="smith2020_trial")
+    assert error("claims.csv", 2, "source_id", "the article a claim comes from must be a web_article source; "
+                                               "'smith2020_trial' is a rct") in found(raw)
+
+
+def test_claim_sources_are_cited_by_its_cells(raw):
+    edit(raw, "claims.csv", 2, source_ids="smith2020_trial;agency_label")
+    assert found(raw) == {warning("claims.csv", 2, "source_ids", "source 'agency_label' is not cited by any of the claim's "
+                                                                 "cells; a verdict rests on the cells, so cite it there first")}
+
+
+def test_claim_source_warning_needs_readable_citations(raw):
+    edit(raw, "claims.csv", 2, source_ids="agency_label")
+    raw.unreadable.add("citations.csv")
+    assert not [p for p in found(raw) if p[0] == "claims.csv"]
+
+
+# --- pandera's own checks, in words --------------------------------------------------------------------------
+SCHEMA_CASES = [
+    ("cells.csv", 2, dict(status="maybe"), "status", "'maybe' is not one of the allowed values ('reported', 'no_evidence', 'not_applicable')"),
+    ("cells.csv", 2, dict(value_min="soon"), "value_min", "'soon' is not a number"),
+    ("cells.csv", 2, dict(headline="x" * 46), "headline", "text is too long (46 characters; str_length(None, 45))"),
+    ("cells.csv", 2, dict(n="0"), "n", "0.0 is out of range (greater_than_or_equal_to(1))"),
+    ("cells.csv", 2, dict(detail=""), "detail", "a value is required"),
+    ("cells.csv", 2, dict(reviewed="2026/01/01"), "reviewed", "'2026/01/01' does not have the expected form '^\\d{4}-\\d{2}-\\d{2}$'"),
+    ("cells.csv", 2, dict(value="<b>x</b>"), "value", MARKUP),
+    ("sources.csv", 2, dict(note="<b>x</b>"), "note", MARKUP),  # a column after url
+    ("effects.csv", 2, dict(value_max="101"), "value_max", "101.0 is out of range (less_than_or_equal_to(100))"),
+    ("cells.csv", 3, dict(cell_id="alpha.mdd.onset"), "cell_id", "'alpha.mdd.onset' appears more than once; ids must be unique"),
+]
+
+
+@pytest.mark.parametrize("file,line,edits,column,message", SCHEMA_CASES)
+def test_schema_check_in_words(raw, file, line, edits, column, message):
+    edit(raw, file, line, **edits)
+    assert error(file, line, column, message) in found(raw)
+
+
+def test_not_a_number_is_reported_once(raw):
+    edit(raw, "cells.csv", 2, value_min="soon")
+    assert [p for p in found(raw) if p[:3] == ("cells.csv", 2, "value_min")] == [error("cells.csv", 2, "value_min", "'soon' is not a number")]
+
+
+def test_missing_column_is_reported_once(tmp_path):
+    folder = write_mini(tmp_path / "data")
+    lines = (folder / "glossary.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "glossary.csv").write_text("\n".join(",".join(line.split(",")[:2]) for line in lines) + "\n", encoding="utf-8")
+    assert validate_raw(read_tables(folder)) == [Problem("glossary.csv", 1, "explanation", "required column is missing from the header")]
+
+
+def test_problems_are_sorted_by_file_row_column_and_unique(raw):
+    edit(raw, "citations.csv", 2, locator="<b>x</b>")
+    edit(raw, "cells.csv", 3, status="maybe")
+    edit(raw, "cells.csv", 2, value="<b>x</b>", detail="<i>y</i>")
+    raw.problems += [Problem("cells.csv", None, None, "file note"), Problem("cells.csv", None, None, "file note"),
+                     Problem("cells.csv", 1, None, "a header note"), Problem("cells.csv", 2, "A", "x"),
+                     Problem("cells.csv", 2, None, "y")]
+    assert [(p.file, p.row, p.column) for p in validate_raw(raw)] == [
+        ("cells.csv", None, None), ("cells.csv", 1, None), ("cells.csv", 2, None), ("cells.csv", 2, "A"),
+        ("cells.csv", 2, "detail"), ("cells.csv", 2, "value"), ("cells.csv", 3, "status"), ("citations.csv", 2, "locator")]
+
+
+def test_problems_on_one_field_are_sorted_by_message(raw):
+    edit(raw, "claims.csv", 2, cell_ids="zeta;ghost")
+    assert [p.message for p in validate_raw(raw) if p.column == "cell_ids"] == [
+        "unknown cell 'ghost' (not in cells.csv)", "unknown cell 'zeta' (not in cells.csv)"]
+
+
+def test_unknown_file_sorts_last(raw):
+    raw.problems += [Problem("zzz.csv", 1, None, "x"), Problem("blocked_hosts.csv", 1, None, "y")]
+    assert [p.file for p in validate_raw(raw)] == ["blocked_hosts.csv", "zzz.csv"]
+
+
+# --- check_url, one reason each ------------------------------------------------------------------------------
+@pytest.mark.parametrize("url,reason", [
+    ("https://example.org/a", None),
+    ("http://example.org/a", None),
+    ("HTTPS://example.org/a", None),
+    ("http://[::1", "is not a valid URL"),
+    ("ftp://example.org/a", "uses the scheme 'ftp'; only http and https links are allowed"),
+    ("example.org/a", "uses the scheme '(none)'; only http and https links are allowed"),
+    ("https:///a", "has no host name"),
+    ("https://user@example.org/a", "must not contain a user name or password"),
+    ("https://:pw@example.org/a", "must not contain a user name or password"),
+    ("https://10.0.0.1/a", "points at a bare IP address (10.0.0.1); cite the canonical page"),
+    ("https://[::1]/a", "points at a bare IP address (::1); cite the canonical page"),
+    ("https://mirror.example.com/a", "points at mirror.example.com, a mirror or copy host listed in blocked_hosts.csv; cite the canonical work"),
+    ("https://www.mirror.example.com/a", "points at www.mirror.example.com, a mirror or copy host listed in blocked_hosts.csv; cite the canonical work"),
+    ("https://notmirror.example.com/a", None),
+    ("https://example.org/a b", "contains spaces"),
+    ("https://example.org/a\tb", "contains spaces"),
+])
+def test_check_url(url, reason):
+    assert check_url(url, {"mirror.example.com", "other.example.net"}) == reason
+
+
+def test_a_value_is_quoted_as_written(raw):
+    edit(raw, "cells.csv", 2, status="it's")
+    assert error("cells.csv", 2, "status", "'it's' is not one of the allowed values ('reported', 'no_evidence', 'not_applicable')") in found(raw)
+
+
+def test_an_unknown_check_is_named():
+    from evidash.validate import _friendly
+    assert _friendly("custom_check(1)", "x") == "'x' fails check custom_check(1)"
+    assert _friendly("custom_check", 3) == "3 fails check custom_check"
+
+
+def test_a_rule_that_raises_is_reported_not_hidden(raw, monkeypatch):
+    def broken(row):
+        raise ValueError("boom")
+    monkeypatch.setattr(schema, "_has_number", broken)
+    assert Problem("cells.csv", None, None, "'ValueError(\"boom\")' fails check no_numbers_on_a_gap") in validate_raw(raw)
+
+
+def test_an_attribute_listed_twice_counts_once_first_row_wins(raw):
+    line = add_row(raw, "attributes.csv", **dict(raw.frames["attributes.csv"].iloc[2]) | {
+        "group": "setting", "unit": "days", "per_condition": "true", "numeric": "false", "sort_order": "9", LINE: ""})
+    message = "'se_cardiovascular' appears more than once; ids must be unique"
+    assert found(raw) == {error("attributes.csv", 4, "attribute_id", message), error("attributes.csv", line, "attribute_id", message)}
+
+
+def test_an_attribute_with_a_missing_field_still_counts(raw):
+    edit(raw, "attributes.csv", 4, description="")
+    assert found(raw) == {error("attributes.csv", 4, "description", "a value is required")}
+
+
+def test_problems_after_a_skipped_check_are_kept(raw):
+    edit(raw, "cells.csv", 2, value_min="soon", n="many", status="maybe", measure="vibes")
+    assert {p[2] for p in found(raw) if p[1] == 2} == {"value_min", "n", "status", "measure"}
+
+
+def test_problems_beside_a_missing_column_are_kept(tmp_path):
+    folder = write_mini(tmp_path / "data")
+    (folder / "glossary.csv").write_text("term,expansion\nTRD,Treatment-resistant depression\nTRD,Again\n", encoding="utf-8")
+    assert validate_raw(read_tables(folder)) == [
+        Problem("glossary.csv", 1, "explanation", "required column is missing from the header"),
+        Problem("glossary.csv", 2, "term", "'TRD' appears more than once; ids must be unique"),
+        Problem("glossary.csv", 3, "term", "'TRD' appears more than once; ids must be unique"),
+    ]
+
+
+def test_a_single_id_is_not_split(raw):
+    edit(raw, "cells.csv", 2, treatment_id="gamma;delta")
+    assert [p for p in found(raw) if p[2] == "treatment_id"] == [
+        error("cells.csv", 2, "treatment_id", "unknown treatment 'gamma;delta' (not in treatments.csv)")]
+
+
+def test_later_foreign_keys_are_checked_when_one_target_is_unreadable(raw):
+    raw.unreadable.add("treatments.csv")
+    edit(raw, "cells.csv", 2, treatment_id="gamma")
+    edit(raw, "citations.csv", 3, source_id="made_up")
+    problems = found(raw)
+    assert error("citations.csv", 3, "source_id", "unknown source 'made_up' (not in sources.csv)") in problems
+    assert not [p for p in problems if p[2] == "treatment_id"]
