@@ -495,8 +495,6 @@ TIER_LABELS = {
     3: "Other studies, payers, statistics",
     4: "Weak (news, clinic, web, opinion)",
 }
-# Short badge text next to the tier icon on the overview (colour is never the only cue).
-TIER_SHORT = {1: "Regulator/guideline", 2: "Trials", 3: "Other studies", 4: "Weak source"}
 MEASURE_LABELS = {
     "first_improvement": "first improvement",
     "response": "response",
