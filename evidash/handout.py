@@ -431,29 +431,11 @@ def _records_flowable(header: list[str], rows: list[list[str]], width: float, st
     return table
 
 
-def build(ev: Evidence, handout: Handout, page_size: str = "A4", today: dt.date | None = None,
-          disclaimer: str | None = None) -> bytes:
-    """The handout as PDF bytes (``page_size``: 'A4' or 'Letter')."""
-    from reportlab.lib.pagesizes import A4, LETTER
+def _header(ev: Evidence, handout: Handout, today: dt.date, width: float, styles) -> list:
+    """What this is, when, which data and which selection; the QR code of the view at the right."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    from .state import DISCLAIMER
-
-    _fonts()
-    disclaimer = disclaimer or DISCLAIMER
-    styles = _styles()
-    size = {"A4": A4, "Letter": LETTER}[page_size]
-    margin = 14 * mm
-    width = size[0] - 2 * margin
-    today = today or dt.datetime.now(dt.timezone.utc).date()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
-                            bottomMargin=margin + 8 * mm, title=handout.title, author="Evidence dashboard",
-                            subject="Evidence handout", creator="evidash (reportlab)")
-    refs = _Refs(ev)
-
-    # Header: what this is, when, which data and which selection; the QR code of the view at the right.
     meta = [f"Evidence handout · created {today.day} {today:%B %Y}",
             f"Data version {ev.version} · data reviewed up to {ev.as_of}"]
     left = [Paragraph(escape(handout.title), styles["title"])] + [Paragraph(escape(m), styles["meta"]) for m in meta]
@@ -467,16 +449,21 @@ def build(ev: Evidence, handout: Handout, page_size: str = "A4", today: dt.date 
     head = Table([[left, right]], colWidths=[width - qr_size - 6 * mm, qr_size + 6 * mm])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
-    story = [head, Spacer(1, 4 * mm)]
+    return [head, Spacer(1, 4 * mm)]
 
-    max_chart_height = size[1] - 2 * margin - 30 * mm
+
+def _parts(handout: Handout, refs: _Refs, width: float, max_chart_height: float, styles) -> list:
+    """Each part of the view: heading, chart and note kept together, then its table (numbered to the references)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
+
+    story = []
     for part in handout.parts:
         block = []
         if part.heading:
             block.append(Paragraph(escape(part.heading), styles["h2"]))
         if part.fig is not None:
-            block.append(_chart_flowable(part.fig, width, max_chart_height))
-            block.append(Spacer(1, 2 * mm))
+            block += [_chart_flowable(part.fig, width, max_chart_height), Spacer(1, 2 * mm)]
         if part.note:
             block += [Paragraph(escape(part.note), styles["small"]), Spacer(1, 2 * mm)]
         if block:
@@ -488,9 +475,14 @@ def build(ev: Evidence, handout: Handout, page_size: str = "A4", today: dt.date 
             story += [CondPageBreak(30 * mm), table, Spacer(1, 3 * mm)]
     if not handout.parts and not handout.source_ids:
         story.append(Paragraph("This page holds text only (no chart or table); open the link above for it.", styles["body"]))
-    refs.number(handout.source_ids)
+    return story
 
-    story.append(Paragraph(f"References ({len(refs.numbers)})", styles["h2"]))
+
+def _references(ev: Evidence, refs: _Refs, styles) -> list:
+    """Numbered Vancouver references with their links; a reference never runs over a page break."""
+    from reportlab.platypus import KeepTogether, Paragraph
+
+    story = [Paragraph(f"References ({len(refs.numbers)})", styles["h2"])]
     if not refs.numbers:
         story.append(Paragraph("No sources are cited in this view.", styles["body"]))
     sources = ev.sources.drop_duplicates("source_id").set_index("source_id", drop=False)
@@ -498,13 +490,37 @@ def build(ev: Evidence, handout: Handout, page_size: str = "A4", today: dt.date 
         source = sources.loc[sid].to_dict()
         links = " · ".join(f"{escape(label)}: {_link(url, url)}" for label, url in bib.links(source))
         story.append(KeepTogether([Paragraph(f"{number}.&nbsp;{escape(bib.vancouver(source))}" + (f" {links}" if links else ""),
-                                             styles["ref"])]))  # a reference never runs over a page break
+                                             styles["ref"])]))
+    return story
 
-    story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(f"<b>Disclaimer.</b> {escape(disclaimer)}", styles["body"]))
-    story.append(Paragraph(f"Every value comes with its source; numbers in brackets refer to the references above. "
-                           f"Permalink of this view: {_link(handout.link)}",
-                           styles["small"]))
+
+def build(ev: Evidence, handout: Handout, page_size: str = "A4", today: dt.date | None = None,
+          disclaimer: str | None = None) -> bytes:
+    """The handout as PDF bytes (``page_size``: 'A4' or 'Letter')."""
+    from reportlab.lib.pagesizes import A4, LETTER
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    from .state import DISCLAIMER
+
+    _fonts()
+    disclaimer = disclaimer or DISCLAIMER
+    styles = _styles()
+    size = {"A4": A4, "Letter": LETTER}[page_size]
+    margin = 14 * mm
+    width = size[0] - 2 * margin
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
+                            bottomMargin=margin + 8 * mm, title=handout.title, author="Evidence dashboard",
+                            subject="Evidence handout", creator="evidash (reportlab)")
+    refs = _Refs(ev)
+    story = _header(ev, handout, today or dt.datetime.now(dt.timezone.utc).date(), width, styles)
+    story += _parts(handout, refs, width, size[1] - 2 * margin - 30 * mm, styles)
+    refs.number(handout.source_ids)
+    story += _references(ev, refs, styles)
+    story += [Spacer(1, 4 * mm), Paragraph(f"<b>Disclaimer.</b> {escape(disclaimer)}", styles["body"]),
+              Paragraph(f"Every value comes with its source; numbers in brackets refer to the references above. "
+                        f"Permalink of this view: {_link(handout.link)}", styles["small"])]
 
     def footer(canvas, doc_):
         canvas.saveState()

@@ -210,6 +210,48 @@ def point_label(r, short: dict[str, str], seen: set[str]) -> str:
 FAVOURS_SYMBOL = {"treatment_a": "circle", "treatment_b": "square", "neither": "diamond"}
 
 
+def _result_traces(fig: go.Figure, panel: Panel, i: int, short: dict, colours: dict, seen_labels: set[str]) -> list[str]:
+    """Panel ``i``'s results: a 95% CI line and a point coloured and shaped by the treatment it favours.
+    Returns the row labels, top to bottom."""
+    labels = []
+    for r in panel.rows.to_dict("records"):
+        label = point_label(r, short, seen_labels)
+        labels.append(label)
+        favours = r["favours"] if r["favours"] in FAVOURS_SYMBOL else "neither"
+        who = r[favours] if favours != "neither" else None
+        colour = colours.get(who, "#555555") if who else "#555555"
+        hover = (f"<b>{r['study']}</b> ({DESIGN_LABELS.get(r['design'], r['design'])}"
+                 + (f", n={int(r['n']):,}" if pd.notna(r["n"]) else "") + ")<br>"
+                 + f"{charts._wrap(r['outcome'])}<br>{charts._wrap(panel.measure)}: {effect_text(r)}")
+        if pd.notna(r["ci_low"]) and pd.notna(r["ci_high"]):
+            fig.add_trace(go.Scatter(x=[r["ci_low"], r["ci_high"]], y=[label, label], mode="lines+markers", name="95% CI",
+                                     line=dict(color=colour, width=3), marker=dict(symbol="line-ns-open", size=14, color=colour),
+                                     hovertext=[hover, hover], hovertemplate="%{hovertext}<extra></extra>"), row=i, col=1)
+        if pd.notna(r["effect"]):
+            name = f"Favours {short.get(who, who)}" if who else "Neither / no clear difference"
+            fig.add_trace(go.Scatter(x=[r["effect"]], y=[label], mode="markers", name=name,
+                                     marker=dict(symbol=FAVOURS_SYMBOL[favours], size=15, color=colour, line=dict(width=1, color="#1a1a1a")),
+                                     hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>"), row=i, col=1)
+    return labels
+
+
+def _panel_axes(fig: go.Figure, panel: Panel, i: int, labels: list[str]) -> None:
+    """Panel ``i``'s axes: rows in data order, the x range padded around the results and the null line,
+    a dashed line at no difference, and the measure with its direction as the panel's heading."""
+    null = null_value(panel.measure)
+    fig.add_vline(x=null, line=dict(color="#333333", width=1, dash="dash"), row=i, col=1)
+    values = [null] + [v for c in ("effect", "ci_low", "ci_high") for v in panel.rows[c].dropna()]
+    pad = (max(values) - min(values)) * 0.08 or 0.5
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], range=charts.category_range(len(labels)), row=i, col=1)
+    # One-line axis title; the measure and its direction head the panel (an annotation above it).
+    # No automargin on these axes: the gaps are sized here, and the bottom margin by the provenance line.
+    fig.update_xaxes(title_text=f"Effect as reported (point) with its 95% CI (line) · {null:g} = no difference", showgrid=True,
+                     gridcolor="#dddddd", zeroline=False, range=[min(values) - pad, max(values) + pad], automargin=False, row=i, col=1)
+    axis = "" if i == 1 else str(i)
+    fig.add_annotation(text=f"<b>{panel.heading}</b>", xref=f"x{axis} domain", yref=f"y{axis} domain", x=0, y=1,
+                       xanchor="left", yanchor="bottom", yshift=6, showarrow=False, align="left", font=dict(size=15))
+
+
 def forest(rows: pd.DataFrame, ev: Evidence, a: str, b: str, title: str) -> go.Figure:
     """Point and 95% CI whisker per result; one stacked panel per effect measure, each with its own axis
     titled with the measure and its direction, and a dashed line at no difference."""
@@ -226,46 +268,9 @@ def forest(rows: pd.DataFrame, ev: Evidence, a: str, b: str, title: str) -> go.F
     fig = make_subplots(rows=len(parts), cols=1, row_heights=counts,
                         vertical_spacing=gap_px / plot_px if len(parts) > 1 else 0)
     seen_labels: set[str] = set()
-    legend_done: set[str] = set()
     for i, panel in enumerate(parts, start=1):
-        null = null_value(panel.measure)
-        labels = []
-        for r in panel.rows.to_dict("records"):
-            label = point_label(r, short, seen_labels)
-            labels.append(label)
-            favours = r["favours"] if r["favours"] in FAVOURS_SYMBOL else "neither"
-            who = r[favours] if favours != "neither" else None
-            colour = colours.get(who, "#555555") if who else "#555555"
-            name = f"Favours {short.get(who, who)}" if who else "Neither / no clear difference"
-            hover = (f"<b>{r['study']}</b> ({DESIGN_LABELS.get(r['design'], r['design'])}"
-                     + (f", n={int(r['n']):,}" if pd.notna(r["n"]) else "") + ")<br>"
-                     + f"{charts._wrap(r['outcome'])}<br>{charts._wrap(panel.measure)}: {effect_text(r)}")
-            if pd.notna(r["ci_low"]) and pd.notna(r["ci_high"]):
-                fig.add_trace(go.Scatter(x=[r["ci_low"], r["ci_high"]], y=[label, label], mode="lines+markers",
-                                         line=dict(color=colour, width=3), marker=dict(symbol="line-ns-open", size=14, color=colour),
-                                         name="95% CI", legendgroup="ci", showlegend="ci" not in legend_done,
-                                         hovertext=[hover, hover], hovertemplate="%{hovertext}<extra></extra>"), row=i, col=1)
-                legend_done.add("ci")
-            if pd.notna(r["effect"]):
-                fig.add_trace(go.Scatter(x=[r["effect"]], y=[label], mode="markers", name=name, legendgroup=name,
-                                         showlegend=name not in legend_done,
-                                         marker=dict(symbol=FAVOURS_SYMBOL[favours], size=15, color=colour, line=dict(width=1, color="#1a1a1a")),
-                                         hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>"), row=i, col=1)
-                legend_done.add(name)
-        fig.add_vline(x=null, line=dict(color="#333333", width=1, dash="dash"), row=i, col=1)
-        values = [null] + [v for c in ("effect", "ci_low", "ci_high") for v in panel.rows[c].dropna()]
-        pad = (max(values) - min(values)) * 0.08 or 0.5
-        x_range = [min(values) - pad, max(values) + pad]
-        fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], range=charts.category_range(len(labels)), row=i, col=1)
-        # One-line axis title; the measure and its direction head the panel (an annotation above it).
-        # No automargin on these axes: the gaps are sized here, and the bottom margin by the provenance line.
-        fig.update_xaxes(title_text=f"Effect as reported (point) with its 95% CI (line) · {null:g} = no difference", showgrid=True, gridcolor="#dddddd",
-                         zeroline=False, range=x_range, automargin=False, row=i, col=1)
-        axis = "" if i == 1 else str(i)
-        fig.add_annotation(text=f"<b>{panel.heading}</b>", xref=f"x{axis} domain", yref=f"y{axis} domain", x=0, y=1,
-                           xanchor="left", yanchor="bottom", yshift=6, showarrow=False, align="left", font=dict(size=15))
-    first_lines = parts[0].heading.count("<br>") + 1
-    top = 64 + 22 * first_lines  # title and the first panel's heading
+        _panel_axes(fig, panel, i, _result_traces(fig, panel, i, short, colours, seen_labels))
+    top = 64 + 22 * (parts[0].heading.count("<br>") + 1)  # title and the first panel's heading
     # No legend: each row's label says which treatment it favours, and the axis title says point and line.
     fig.update_layout(template=charts.TEMPLATE, title=title, height=max(300, plot_px + top + 90), hovermode="closest",
                       showlegend=False,
