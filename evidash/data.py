@@ -61,6 +61,11 @@ def _bool(series: pd.Series) -> pd.Series:
 
 
 def _typed(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Numbers and booleans typed for the pages, whether or not the files passed validation.
+
+    The pandera models coerce the same columns, but only return a frame when every check passes: with
+    one bad row, ``validate(lazy=True)`` raises and the file's columns stay text. The app still shows a
+    partly broken data set (the problems are listed on screen), so a bad number becomes NaN here."""
     out = {}
     for name, frame in frames.items():
         frame = frame.copy()
