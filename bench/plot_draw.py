@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from bench import CHROME_ARGS, CHROMIUM  # noqa: E402
-from evidash import figures, render  # noqa: E402
+from evidash import figures, views  # noqa: E402
 from evidash.data import load_evidence  # noqa: E402
 from evidash.views import ALL  # noqa: E402
 
@@ -83,7 +83,7 @@ def chart_specs(data_dir: Path) -> dict[str, dict]:
     specs = {"floor": json.loads(pio.to_json(floor_figure(CONDITIONS[0]), validate=False))}
     for name, view in views.items():
         for present in (False, True):
-            fig = figures.framed(view, view.key, render.source_line(view.table), ev.as_of, LINK, present)
+            fig = figures.framed(view, view.key, views.source_line(view.table), ev.as_of, LINK, present)
             specs[name + (" presenter" if present else "")] = json.loads(pio.to_json(fig, validate=False))
     return specs
 

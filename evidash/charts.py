@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 import threading
 import warnings
 
@@ -25,15 +26,10 @@ DAY_TICKS = [1 / 24, 4 / 24, 1, 7, 30, 90, 365]
 DAY_TICK_TEXT = ["1 hour", "4 hours", "1 day", "1 week", "1 month", "3 months", "1 year"]
 
 
-def _wrap(text: str, width: int = 60) -> str:
-    words, lines, line = str(text).split(), [], ""
-    for w in words:
-        if line and len(line) + len(w) + 1 > width:  # a first word longer than the width is a line of its own
-            lines.append(line)
-            line = w
-        else:
-            line = f"{line} {w}".strip()
-    lines.append(line)
+def _wrap(text: str, width: int = 60, hyphens: bool = False) -> str:
+    """Plotly text (hover, labels) wrapped at ``width`` characters with <br>, at most six lines; a word longer
+    than the width stays whole on a line of its own; with ``hyphens``, a hyphenated word may break after its hyphen."""
+    lines = textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=hyphens)
     return "<br>".join(lines[:6])
 
 
@@ -41,8 +37,7 @@ def _cell_lines(text: str, width: int = 14) -> str:
     """Text for a heatmap cell or column, wrapped to fit its width at 1280 px: a part in brackets
     ("Common (1–10%)") starts its own line, and a long hyphenated word may break after the hyphen."""
     head, bracket, share = text.partition(" (")
-    head = _wrap(head.replace("-", "- "), width).replace("- ", "-")  # a long word may break after its hyphen
-    return head + (f"<br>{_wrap('(' + share, width)}" if bracket else "")
+    return _wrap(head, width, hyphens=True) + (f"<br>{_wrap('(' + share, width)}" if bracket else "")
 
 
 def _empty(title: str, message: str) -> go.Figure:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from . import bib, handout, views
 from .charts import export_config, to_image
-from .figures import framed
+from .figures import framed, steady_frame
 from .urlstate import canonical_url, link, remove, view_url
 from .cite import escape_md
 from .data import Evidence
@@ -252,27 +252,13 @@ def escaped_table(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def source_line(table: pd.DataFrame, limit: int = 5) -> str:
-    """Short 'Title [type]; …' line of the distinct sources behind a chart's cells."""
-    seen: list[str] = []
-    for text in table.get("Sources", pd.Series(dtype=str)).dropna():
-        for part in str(text).split("; "):
-            if part and part not in seen:
-                seen.append(part)
-    if not seen:
-        return "none (no reported values)"
-    short = [p if len(p) < 70 else p[:67] + "…" for p in seen[:limit]]
-    more = f"; and {len(seen) - limit} more (see 'Data, sources and downloads' under the chart)" if len(seen) > limit else ""
-    return "; ".join(short) + more
-
-
 def chart_block(ev: Evidence, present: bool, view) -> None:
     """A chart (with its sources, as-of date and link drawn in), a one-sentence text summary, and an
     on-demand "Data, sources and downloads" section: the plotted cells with their sources, a CSV of
     exactly those cells, and the chart as PNG or SVG."""
     summary, table, filename = view.summary, view.table, view.filename
-    sources = source_line(table)
-    fig = framed(view, view.key, sources, ev.as_of, canonical_url(), present)
+    sources = views.source_line(table)
+    fig = framed(view, view.key, sources, ev.as_of, canonical_url(), present, steady_frame(ev, view, present))
     # The handout draws the chart as on a normal screen (not presenter styling), with the audience's link.
     printed = framed(view, view.key, sources, ev.as_of, view_url(), False)
     handout.add(handout.chart_part(printed, table, summary))

@@ -447,3 +447,17 @@ def glossary_help(ev: Evidence, *texts) -> str | None:
     lines = [f"**{escape_md(g.term)}**: {escape_md(g.expansion)}. {escape_md(g.explanation)}" for g in ev.glossary.itertuples(index=False)
              if re.search(rf"(?<![A-Za-z-]){re.escape(g.term)}(?![A-Za-z])", joined)]
     return "  \n".join(lines) or None
+
+
+def source_line(table: pd.DataFrame, limit: int = 5) -> str:
+    """Short 'Title [type]; …' line of the distinct sources behind a chart's cells."""
+    seen: list[str] = []
+    for text in table.get("Sources", pd.Series(dtype=str)).dropna():
+        for part in str(text).split("; "):
+            if part and part not in seen:
+                seen.append(part)
+    if not seen:
+        return "none (no reported values)"
+    short = [p if len(p) < 70 else p[:67] + "…" for p in seen[:limit]]
+    more = f"; and {len(seen) - limit} more (see 'Data, sources and downloads' under the chart)" if len(seen) > limit else ""
+    return "; ".join(short) + more

@@ -140,12 +140,12 @@ def test_escape_and_links_are_safe():
 def test_chart_left_margin_fits_the_longest_label(ev):
     """The server reserves the left margin the y labels need (so the browser lays a chart out once):
     longer labels and presenter type get more room; a chart without category labels is left alone."""
-    from evidash import charts, figures, render
+    from evidash import charts, figures
     tids = tuple(ev.treatments["treatment_id"])
 
     def margin(condition, present):
         view = figures.onset(ev, ev.version, condition, tids)
-        fig = figures.framed(view, view.key, render.source_line(view.table), ev.as_of, "http://x/onset", present)
+        fig = figures.framed(view, view.key, views.source_line(view.table), ev.as_of, "http://x/onset", present)
         labels = {y for t in fig.data for y in t.y if isinstance(y, str)}
         return fig.layout.margin.l, max(labels, key=lambda y: charts.text_width_px(y, 15))
 
@@ -176,6 +176,40 @@ def test_heatmap_cells_put_the_share_on_its_own_line(ev):
     assert not any(" (" in t for t in texts)
 
 
+@pytest.mark.parametrize("present", [False, True])
+def test_onset_chart_keeps_its_size_when_the_condition_changes(ev, present):
+    """Every single condition's onset chart is drawn in one frame (height and left margin), so a condition
+    change never moves the page below the chart; no chart is made smaller than its own content needs, and
+    'all conditions' (many more rows) keeps its own, taller size."""
+    from evidash import figures
+    tids = tuple(ev.treatments["treatment_id"])
+    sizes, own = {}, {}
+    for condition in ["all"] + list(ev.conditions["condition_id"]):
+        view = figures.onset(ev, ev.version, condition, tids)
+        line = views.source_line(view.table)
+        shown = figures.framed(view, view.key, line, ev.as_of, "http://x/onset", present, figures.steady_frame(ev, view, present))
+        alone = figures.framed(view, view.key, line, ev.as_of, "http://x/onset", present)
+        sizes[condition] = (shown.layout.height, shown.layout.margin.l or 0)
+        own[condition] = (alone.layout.height, alone.layout.margin.l or 0)
+        assert sizes[condition][0] >= own[condition][0] and sizes[condition][1] >= own[condition][1]
+    single = {sizes[c] for c in ev.conditions["condition_id"]}
+    assert len(single) == 1, sizes
+    assert len({own[c] for c in ev.conditions["condition_id"]}) > 1  # without the frame they differ (the data has 0-5 rows)
+    assert sizes["all"] == own["all"] and sizes["all"][0] > next(iter(single))[0]
+
+
+def test_chart_text_wraps_at_words_and_keeps_long_words_whole():
+    """Expected lines written out by hand: hover text breaks between words, never inside one (a DOI stays
+    whole), at most six lines; heatmap text may break after a hyphen and puts the bracket on its own line."""
+    from evidash import charts
+    assert charts._wrap("one two three four", 9) == "one two<br>three<br>four"
+    assert charts._wrap("see 10.1007/s00213-017-4706-6 here", 12) == "see<br>10.1007/s00213-017-4706-6<br>here"
+    assert charts._wrap("a b c d e f g h", 1) == "a<br>b<br>c<br>d<br>e<br>f"
+    assert charts._wrap("") == ""
+    assert charts._cell_lines("Neuro-psychiatric (1–10%)", 12) == "Neuro-<br>psychiatric<br>(1–10%)"
+    assert charts._cell_lines("Sedation", 12) == "Sedation"
+
+
 def test_cost_chart_stacks_one_full_width_panel_per_currency():
     """Prices in two currencies: two stacked panels, each named by its axis title, each with its own rows,
     and the left margin fits the longest label of either panel (side by side, labels ran into the next panel)."""
@@ -200,12 +234,12 @@ def test_cost_chart_stacks_one_full_width_panel_per_currency():
 def test_sources_line_sits_below_multi_line_tick_labels(ev):
     """The sources line drawn into a chart starts below its x tick labels, however many lines they
     have (the heatmap's column names wrap to four), in normal and presenter type."""
-    from evidash import charts, figures, render
+    from evidash import charts, figures
     view = figures.side_effects(ev, ev.version, tuple(ev.treatments["treatment_id"]))
     assert "Neurological<br>(seizures,<br>headache,<br>sedation)" in view.fig.data[0].x
     assert not any(x.startswith("<br>") for x in view.fig.data[0].x)
     for present, tick_px in ((False, 12), (True, charts.PRESENTER_FONT - 1)):
-        fig = figures.framed(view, view.key, render.source_line(view.table), ev.as_of, "http://x/side-effects", present)
+        fig = figures.framed(view, view.key, views.source_line(view.table), ev.as_of, "http://x/side-effects", present)
         note = next(a for a in fig.layout.annotations if a.name == "provenance")
         assert -note.yshift >= 48 + 3 * tick_px and fig.layout.margin.b > -note.yshift
 
