@@ -53,20 +53,18 @@ def default_treatments(ev: Evidence) -> list[str]:
     return list(ev.treatments["treatment_id"])[:DEFAULT_MAX_TREATMENTS]
 
 
-def _column(table: str, column: str) -> Callable[[Evidence], list[str]]:
-    return lambda ev: list(getattr(ev, table)[column])
+def _column(ev: Evidence, table: str, column: str) -> list[str]:
+    return list(getattr(ev, table)[column])
 
 
-def _pair_default(which: int) -> Callable[[Evidence], str]:
-    return lambda ev: headtohead.defaults(ev)[which]
+def _pair_default(ev: Evidence, which: int) -> str:
+    return headtohead.defaults(ev)[which]
 
 
-def _pair_notice(which: int) -> Callable[[Evidence], str]:
-    def notice(ev: Evidence) -> str:
-        default = headtohead.defaults(ev)[which]
-        name = dict(zip(ev.treatments["treatment_id"], ev.treatments["name"])).get(default, default)
-        return f"The {('first', 'second')[which]} treatment in the link was not recognised, so {name} is shown."
-    return notice
+def _pair_notice(ev: Evidence, which: int) -> str:
+    default = _pair_default(ev, which)
+    name = dict(zip(ev.treatments["treatment_id"], ev.treatments["name"])).get(default, default)
+    return f"The {('first', 'second')[which]} treatment in the link was not recognised, so {name} is shown."
 
 
 def _steps(ev: Evidence) -> list[str]:
@@ -80,18 +78,20 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("condition", lambda ev: [ALL] + list(ev.conditions["condition_id"]), ALL, kept=True,
           pages=("overview", "onset", "head-to-head", "claims"),
           notice="The condition in the link was not recognised, so all conditions are shown."),
-    Param("treatments", _column("treatments", "treatment_id"), default_treatments, multi=True, kept=True,
+    Param("treatments", lambda ev: _column(ev, "treatments", "treatment_id"), default_treatments, multi=True, kept=True,
           pages=("overview", "onset", "setting", "cost", "side-effects"),
           notice="Some treatments in the link were not recognised and were left out."),
     Param("group", lambda ev: [ALL] + views.attribute_groups(ev), ALL, pages=("overview",),
           notice="The attribute group in the link was not recognised, so all groups are shown."),
-    Param("a", _column("treatments", "treatment_id"), _pair_default(0), pages=("head-to-head",), notice=_pair_notice(0)),
-    Param("b", _column("treatments", "treatment_id"), _pair_default(1), pages=("head-to-head",), notice=_pair_notice(1)),
-    Param("claim", _column("claims", "claim_id"), pages=("claims",),
+    Param("a", lambda ev: _column(ev, "treatments", "treatment_id"), lambda ev: _pair_default(ev, 0), pages=("head-to-head",),
+          notice=lambda ev: _pair_notice(ev, 0)),
+    Param("b", lambda ev: _column(ev, "treatments", "treatment_id"), lambda ev: _pair_default(ev, 1), pages=("head-to-head",),
+          notice=lambda ev: _pair_notice(ev, 1)),
+    Param("claim", lambda ev: _column(ev, "claims", "claim_id"), pages=("claims",),
           notice="The claim in the link was not found, so all claims are listed."),
-    Param("cell", _column("cells", "cell_id"), pages=("overview", "head-to-head"),
+    Param("cell", lambda ev: _column(ev, "cells", "cell_id"), pages=("overview", "head-to-head"),
           notice="The cell in the link was not found in the data, so no evidence card is open."),
-    Param("source", _column("sources", "source_id"), pages=("sources",),
+    Param("source", lambda ev: _column(ev, "sources", "source_id"), pages=("sources",),
           notice="The source in the link was not found, so all sources are listed."),
     Param("types", lambda ev: list(SOURCE_TYPE_LABELS), [], multi=True, pages=("sources",),
           notice="Some source types in the link were not recognised and were left out."),
@@ -257,7 +257,7 @@ def base_url() -> str:
 def current_path() -> str:
     url = getattr(st.context, "url", None) or ""
     path = urlsplit(url).path or "/"
-    return "/overview" if path in ("", "/") else path
+    return "/overview" if path == "/" else path
 
 
 def canonical_url(path: str | None = None, params: dict[str, list[str]] | None = None) -> str:

@@ -136,6 +136,8 @@ def test_pair_defaults_fall_back_to_the_first_treatments_when_the_usual_pair_is_
     other = SimpleNamespace(treatments={"treatment_id": ["x", "y"], "name": ["Ex", "Why"]})
     assert urlstate.default("a", other) == "x" and urlstate.default("b", other) == "y"
     assert urlstate.notice("b", other) == "The second treatment in the link was not recognised, so Why is shown."
+    empty = SimpleNamespace(treatments={"treatment_id": [], "name": []})
+    assert urlstate.notice("a", empty) == "The first treatment in the link was not recognised, so  is shown."  # never "None"
 
 
 def test_filters_for_each_page():
@@ -168,6 +170,8 @@ def test_filters_for_each_page():
     ("step", ["2"], ("2", False)),
     ("step", ["99"], ("1", True)),
     ("cell", ["nope"], (None, True)),
+    ("a", ["nope"], ("ketamine_iv", True)),  # a default that comes from the data
+    ("b", ["ect", "cbt"], ("ect", True)),
 ])
 def test_parse(ev, name, raw, expected):
     assert urlstate.parse(name, raw, ev) == expected
@@ -183,8 +187,9 @@ def test_read_query_restores_a_query_lost_by_the_mode_switch(st):
     st.query_params = Query(condition="ocd", colour="red")
     urlstate.stash_for_rerun()
     assert st.session_state["_query_to_restore"] == {"condition": ["ocd"]}  # undeclared names are dropped
-    st.query_params = Query()
-    assert urlstate.read_query() == {"condition": ["ocd"]}
+    st.query_params = Query(colour="blue")  # what the rerun's address holds
+    assert urlstate.read_query() == {"condition": ["ocd"]}  # the link as it was, declared names only
+    assert st.session_state["_query_as_read"] == {"condition": ["ocd"]}
     assert st.query_params.get_all("condition") == ["ocd"] and "_query_to_restore" not in st.session_state
 
 
@@ -196,6 +201,14 @@ def test_seed_from_url_reads_the_link_once(st, ev):
     assert st.session_state["group"] == "all" and "group" not in st.session_state["_filters"]  # not a kept parameter
     st.session_state["group"] = "safety"
     assert urlstate.seed_from_url("group", ev) is None and st.session_state["group"] == "safety"  # widget value stands
+
+
+def test_seed_from_url_without_the_name_in_the_link_or_without_a_link(st, ev):
+    st.session_state["_query_as_read"] = {"condition": ["ptsd"]}
+    assert urlstate.seed_from_url("treatments", ev) is None
+    assert st.session_state["treatments"] == TREATMENTS[:8]
+    del st.session_state["_query_as_read"]
+    assert urlstate.seed_from_url("step", ev) is None and st.session_state["step"] == "1"
 
 
 def test_seed_from_url_prefers_the_kept_value_across_a_page_switch(st, ev):
@@ -211,6 +224,12 @@ def test_from_url_takes_a_bad_value_out_of_the_address(st, ev):
     st.query_params = Query(cell=CELLS[0])
     assert urlstate.from_url("cell", ev) == (CELLS[0], False)
     assert st.query_params.get_all("cell") == [CELLS[0]]
+    st.query_params = Query(a="nope", b="cbt")
+    assert urlstate.from_url("a", ev) == ("ketamine_iv", True)  # a default that comes from the data
+    assert st.query_params.data == {"b": ["cbt"]}
+    st.query_params = Query(types=["label", "nope"])
+    assert urlstate.from_url("types", ev) == (["label"], True)
+    assert st.query_params.get_all("types") == ["label"]  # the good values stay in the address
 
 
 # Kept values -----------------------------------------------------------------------------------------
