@@ -286,9 +286,11 @@ def test_payer_rule_is_skipped_when_sources_are_unreadable(raw):
 def test_duplicate_citation(raw):
     line = add_row(raw, "citations.csv")
     other = add_row(raw, "citations.csv", locator="Another page")  # another locator is another citation
+    other_cell = add_row(raw, "citations.csv", cell_id="alpha.se_cardiovascular")  # same source and place, another cell
+    other_source = add_row(raw, "citations.csv", source_id="agency_label")  # same cell and place, another source
     problems = found(raw)
     assert error("citations.csv", line, "source_id", "duplicate citation; same as row 2") in problems
-    assert not [p for p in problems if p[1] == other]
+    assert not [p for p in problems if p[1] in (other, other_cell, other_source)]
 
 
 @pytest.mark.parametrize("url,message", [
