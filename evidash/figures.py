@@ -126,20 +126,21 @@ class SharedFigure(go.Figure):
 
 @st.cache_resource(max_entries=1024, show_spinner=False)
 def framed(_view: ChartView, key: tuple, source_line: str, as_of: str, link: str, present: bool,
-           frame: tuple[int, int] | None = None) -> go.Figure:
+           frame: tuple[int, int, int] | None = None) -> go.Figure:
     """The figure as shown: a copy of the view's figure with the sources, as-of date and link drawn in
-    (and presenter styling); with ``frame`` (height, left margin), at least that high and that wide on
-    the left. Shared read-only, like the views."""
+    (and presenter styling); with ``frame`` (height, left and bottom margins), at least that high, with at
+    least those margins. Shared read-only, like the views."""
     fig = go.Figure(_view.fig)
     if present:
         fig = charts.presenter(fig)
     fig = charts.fit_left_margin(charts.with_provenance(fig, source_line, as_of, link, font_size=16 if present else 14))
     if frame:
-        fig.update_layout(height=max(fig.layout.height or 0, frame[0]), margin_l=max(fig.layout.margin.l or 0, frame[1]))
+        fig.update_layout(height=max(fig.layout.height or 0, frame[0]), margin_l=max(fig.layout.margin.l or 0, frame[1]),
+                          margin_b=max(fig.layout.margin.b or 0, frame[2]))
     return SharedFigure(fig)
 
 
-def steady_frame(ev: Evidence, view: ChartView, present: bool) -> tuple[int, int] | None:
+def steady_frame(ev: Evidence, view: ChartView, present: bool) -> tuple[int, int, int] | None:
     """The frame a per-condition chart keeps while the condition changes: None for other charts and for
     all conditions at once (a longer chart of its own)."""
     chart, version, condition, treatment_ids = (view.key + (None,) * 4)[:4]
@@ -149,15 +150,15 @@ def steady_frame(ev: Evidence, view: ChartView, present: bool) -> tuple[int, int
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _onset_frame(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], present: bool) -> tuple[int, int]:
-    """The largest height and left margin of the onset chart over the single conditions, for these
+def _onset_frame(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], present: bool) -> tuple[int, int, int]:
+    """The largest height, left and bottom margins of the onset chart over the single conditions, for these
     treatments. Drawn in this frame, a condition change changes what is inside the chart but never its
-    size: the time axis stays at the same place on the shared screen, so a class can flip between two
+    size or its plot area: the time axis stays at the same place on the shared screen, so a class can flip between two
     conditions and compare the points, and nothing below the chart moves. (It did not measurably speed
     up the condition change; see bench/README.md.)"""
     sizes = []
     for condition in _ev.conditions["condition_id"]:
         view = onset(_ev, version, condition, treatment_ids)
         fig = framed(view, view.key, views.source_line(view.table), _ev.as_of, "", present)
-        sizes.append((int(fig.layout.height or 0), int(fig.layout.margin.l or 0)))
-    return max(h for h, _ in sizes), max(m for _, m in sizes)
+        sizes.append((int(fig.layout.height or 0), int(fig.layout.margin.l or 0), int(fig.layout.margin.b or 0)))
+    return tuple(max(size[i] for size in sizes) for i in range(3))

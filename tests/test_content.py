@@ -178,7 +178,7 @@ def test_heatmap_cells_put_the_share_on_its_own_line(ev):
 
 @pytest.mark.parametrize("present", [False, True])
 def test_onset_chart_keeps_its_size_when_the_condition_changes(ev, present):
-    """Every single condition's onset chart is drawn in one frame (height and left margin), so a condition
+    """Every single condition's onset chart is drawn in one frame (height, left and bottom margins), so a condition
     change never moves the page below the chart; no chart is made smaller than its own content needs, and
     'all conditions' (many more rows) keeps its own, taller size."""
     from evidash import figures
@@ -189,9 +189,9 @@ def test_onset_chart_keeps_its_size_when_the_condition_changes(ev, present):
         line = views.source_line(view.table)
         shown = figures.framed(view, view.key, line, ev.as_of, "http://x/onset", present, figures.steady_frame(ev, view, present))
         alone = figures.framed(view, view.key, line, ev.as_of, "http://x/onset", present)
-        sizes[condition] = (shown.layout.height, shown.layout.margin.l or 0)
-        own[condition] = (alone.layout.height, alone.layout.margin.l or 0)
-        assert sizes[condition][0] >= own[condition][0] and sizes[condition][1] >= own[condition][1]
+        sizes[condition] = (shown.layout.height, shown.layout.margin.l or 0, shown.layout.margin.b or 0)
+        own[condition] = (alone.layout.height, alone.layout.margin.l or 0, alone.layout.margin.b or 0)
+        assert all(s >= o for s, o in zip(sizes[condition], own[condition]))
     single = {sizes[c] for c in ev.conditions["condition_id"]}
     assert len(single) == 1, sizes
     assert len({own[c] for c in ev.conditions["condition_id"]}) > 1  # without the frame they differ (the data has 0-5 rows)
