@@ -153,9 +153,9 @@ def steady_frame(ev: Evidence, view: ChartView, present: bool) -> tuple[int, int
 def _onset_frame(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], present: bool) -> tuple[int, int, int]:
     """The largest height, left and bottom margins of the onset chart over the single conditions, for these
     treatments. Drawn in this frame, a condition change changes what is inside the chart but never its
-    size or its plot area: the time axis stays at the same place on the shared screen, so a class can flip between two
-    conditions and compare the points, and nothing below the chart moves. (It did not measurably speed
-    up the condition change; see bench/README.md.)"""
+    size or its plot area: the time axis stays at the same place on the shared screen, so a class can
+    flip between two conditions and compare the points, and nothing below the chart moves. (It did not
+    measurably speed up the condition change; see bench/README.md.)"""
     sizes = []
     for condition in _ev.conditions["condition_id"]:
         view = onset(_ev, version, condition, treatment_ids)
