@@ -50,11 +50,10 @@ from urllib.parse import urlsplit
 import psutil
 import websockets
 from playwright.async_api import async_playwright
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import CHART_DRAWN_JS, CHROME_ARGS, CHROMIUM, RESULTS, Server, free_port  # noqa: E402  (same folder)
-from load import rerun_msg  # noqa: E402
+from load import read_msg, rerun_msg, run_finished  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_SESSIONS = 3000
@@ -147,25 +146,18 @@ async def read_first_chart(ws, deadline: float) -> tuple[float | None, str | Non
         if left <= 0:
             raise VisitError("timeout waiting for the run to finish" if t_chart else "timeout waiting for the chart")
         raw = await asyncio.wait_for(ws.recv(), left)
-        msg = ForwardMsg()
-        msg.ParseFromString(raw)
-        kind = msg.WhichOneof("type")
-        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            el = msg.delta.new_element
-            et = el.WhichOneof("type")
-            if et == "plotly_chart" and t_chart is None:
-                t_chart = time.monotonic()
-                try:
-                    layout = json.loads(el.plotly_chart.spec).get("layout", {})
-                    title = (layout.get("title") or {}).get("text")
-                except (ValueError, AttributeError):
-                    title = None
-            elif et == "exception":
-                error = True
-        elif kind == "script_finished":
-            if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                continue
-            ok = msg.script_finished in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+        msg, el, et = read_msg(raw)
+        if et == "plotly_chart" and t_chart is None:
+            t_chart = time.monotonic()
+            try:
+                layout = json.loads(el.plotly_chart.spec).get("layout", {})
+                title = (layout.get("title") or {}).get("text")
+            except (ValueError, AttributeError):
+                title = None
+        elif et == "exception":
+            error = True
+        ok = run_finished(msg)
+        if ok is not None:
             return t_chart, title, error or not ok
 
 

@@ -52,6 +52,23 @@ def rerun_msg(page: str, widgets: list | None = None, fragment_id: str = "", que
     return msg.SerializeToString()
 
 
+def read_msg(raw: bytes) -> tuple[ForwardMsg, object | None, str | None]:
+    """A forward message, with its new element and that element's type (None, None for any other message)."""
+    msg = ForwardMsg()
+    msg.ParseFromString(raw)
+    if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        el = msg.delta.new_element
+        return msg, el, el.WhichOneof("type")
+    return msg, None, None
+
+
+def run_finished(msg: ForwardMsg) -> bool | None:
+    """None while the script run goes on (or was cut short by a rerun); else whether it finished successfully."""
+    if msg.WhichOneof("type") != "script_finished" or msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+        return None
+    return msg.script_finished in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+
+
 async def run_until_finished(ws, payload: bytes, expect: str | None = None) -> tuple[float, dict, bool]:
     """Send a rerun and read until script_finished. Returns (seconds, selectbox info, error seen).
 
@@ -64,22 +81,14 @@ async def run_until_finished(ws, payload: bytes, expect: str | None = None) -> t
         raw = await asyncio.wait_for(ws.recv(), TIMEOUT)
         if not seen and expect.encode() in raw:
             seen = True
-        msg = ForwardMsg()
-        msg.ParseFromString(raw)
-        kind = msg.WhichOneof("type")
-        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            el = msg.delta.new_element
-            et = el.WhichOneof("type")
-            if et == "exception":
-                error = True
-            elif et == "selectbox" and el.selectbox.label == "Condition":
-                select = {"id": el.selectbox.id, "options": list(el.selectbox.options), "fragment": msg.delta.fragment_id}
-        elif kind == "script_finished":
-            if msg.script_finished in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
-                return time.perf_counter() - start, select, error or not seen
-            if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                continue
-            return time.perf_counter() - start, select, True
+        msg, el, et = read_msg(raw)
+        if et == "exception":
+            error = True
+        elif et == "selectbox" and el.selectbox.label == "Condition":
+            select = {"id": el.selectbox.id, "options": list(el.selectbox.options), "fragment": msg.delta.fragment_id}
+        ok = run_finished(msg)
+        if ok is not None:
+            return time.perf_counter() - start, select, error or not seen or not ok
 
 
 T0 = time.monotonic()
