@@ -238,6 +238,13 @@ def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
     extra = pd.DataFrame({"cell_id": cit_cell[lone], "source_id": others[lone % len(others)],
                           "locator": rng.choice(LOCATORS, len(lone))})
     citations = pd.concat([citations, extra], ignore_index=True)
+    # Provenance: each citation records (synthetic) figures holding the cell's numbers; the first citation of a
+    # cell carries its headline.
+    numbers = cells.set_index("cell_id")[["n", "value_min", "value_max"]].astype("Float64")
+    listed = numbers.apply(lambda r: " ".join(f"{v:g}" for v in r.dropna()), axis=1)
+    citations["figures"] = "Synthetic figures: " + citations["cell_id"].map(listed).fillna("") + " " + cells.set_index(
+        "cell_id").loc[citations["cell_id"], "headline"].fillna("").to_numpy()
+    cells["headline_source"] = cells["cell_id"].map(citations.drop_duplicates("cell_id").set_index("cell_id")["source_id"])
 
     # ---- effects: 2-4 per side-effect cell (reported ones) ----------------------------------------
     se_ids = cells.loc[se, "cell_id"].to_numpy()

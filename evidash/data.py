@@ -89,12 +89,19 @@ def _derive(t: dict[str, pd.DataFrame]) -> None:
         cit["source_type"] = pd.Series(dtype="object")
     cit["tier"] = cit["source_type"].map(SOURCE_TIER)
     cells = t["cells.csv"]
-    # A cell's badge is its strongest source *for that claim*: a payer policy never backs an efficacy,
-    # onset or approval claim, so it does not count towards those cells' badge.
+    # A cell's badge is the source that carries its headline (headline_source): a 12.5% from a chart review
+    # wears "Observational" even when the cell also cites a meta-analysis for context. A cell without one
+    # (data that does not validate) falls back to its strongest source *for that claim*, where a payer
+    # policy never backs an efficacy, onset or approval claim.
     claim_attr = cit["cell_id"].map(dict(zip(cells["cell_id"], cells["attribute_id"])))
     counts = ~(claim_attr.isin(CLAIMS_PAYERS_CANNOT_BACK) & cit["source_type"].isin(PAYER_TYPES))
     best = cit[counts].dropna(subset=["tier"]).sort_values("tier").drop_duplicates("cell_id")
-    cells["best_source_type"] = cells["cell_id"].map(best.set_index("cell_id")["source_type"]) if len(best) else None
+    strongest = cells["cell_id"].map(best.set_index("cell_id")["source_type"]) if len(best) else pd.Series(None, index=cells.index)
+    if "headline_source" not in cells.columns:
+        cells["headline_source"] = None
+    cited = set(zip(cit["cell_id"], cit["source_id"]))
+    own = [sources["source_type"].get(s) if (c, s) in cited else None for c, s in zip(cells["cell_id"], cells["headline_source"])]
+    cells["best_source_type"] = pd.Series(own, index=cells.index, dtype="object").fillna(strongest)
     cells["best_tier"] = cells["best_source_type"].map(SOURCE_TIER)
     cells["n_citations"] = cells["cell_id"].map(cit.groupby("cell_id").size()).fillna(0).astype(int)
     for column in ("headline", "measure", "measure_note", "design", "n", "price_year_basis"):

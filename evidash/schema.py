@@ -313,6 +313,16 @@ class ConditionSchema(pa.DataFrameModel):
         strict = False
 
 
+ATTRIBUTE_RULES = (
+    RowRule("headline_types_known", "headline_types",
+            lambda r: any(kind not in SOURCE_TYPES for kind in id_list(r.get("headline_types"))),
+            lambda r: ("unknown source type(s) "
+                       + ", ".join(f"'{k}'" for k in id_list(r["headline_types"]) if k not in SOURCE_TYPES)
+                       + f" (separate several with '{LIST_SEPARATOR}')")),
+)
+
+
+@row_rules(*ATTRIBUTE_RULES)
 class AttributeSchema(pa.DataFrameModel):
     attribute_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
     group: Series[str] = pa.Field(isin=GROUPS)
@@ -322,6 +332,7 @@ class AttributeSchema(pa.DataFrameModel):
     per_condition: Series[str] = pa.Field(isin=BOOLEAN_TEXT)
     numeric: Series[str] = pa.Field(isin=BOOLEAN_TEXT)
     sort_order: Series[int] = pa.Field(coerce=True)
+    headline_types: Optional[Series[str]] = _optional()  # source types that may carry a reported cell's headline
 
     class Config:
         strict = False
@@ -350,6 +361,8 @@ class CellSchema(pa.DataFrameModel):
     region: Series[str] = _optional()
     band: Series[str] = _optional(isin=BANDS)
     category: Series[str] = _optional(isin=CATEGORIES)
+    headline_source: Series[str] = _optional()  # the citation that carries the headline (provenance.py)
+    derivation: Optional[Series[str]] = _optional(str_length={"max_value": 300})  # the arithmetic of a computed number
 
     class Config:
         strict = False
@@ -359,6 +372,7 @@ class CitationSchema(pa.DataFrameModel):
     cell_id: Series[str]
     source_id: Series[str]
     locator: Series[str]
+    figures: Series[str] = _optional(str_length={"max_value": 600})  # the source's own numbers at the locator
 
     class Config:
         strict = False
@@ -376,6 +390,7 @@ class SourceSchema(pa.DataFrameModel):
     pmid: Series[str] = _optional(str_matches=PMID_PATTERN)
     source_type: Series[str] = pa.Field(isin=SOURCE_TYPES)
     note: Optional[Series[str]] = _optional()
+    label: Optional[Series[str]] = _optional(str_length={"max_value": 40})  # a short name (trial acronym) for the app
 
     class Config:
         strict = False

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pandera.errors as pa_errors
 
+from . import provenance
 from .load import LINE, RawTables
 from .problems import Problem
 from .schema import (
@@ -273,6 +274,10 @@ def _claims_problems(raw: RawTables) -> list[Problem]:
     return out
 
 
+# The provenance rules (figures, headline source, numbers traced to their source): warnings while the data
+# round that fills them is under way, errors once it has landed.
+PROVENANCE_SEVERITY = "warning"
+
 FILE_RULES = {
     "cells.csv": _cells_problems,
     "citations.csv": _citations_problems,
@@ -292,6 +297,7 @@ def validate_raw(raw: RawTables) -> list[Problem]:
     problems += _foreign_key_problems(raw)
     for check in FILE_RULES.values():
         problems += check(raw)
+    problems += provenance.problems(raw.frames, raw.unreadable, _line, PROVENANCE_SEVERITY)
     # One message per (file, row, column, message); stable order for people reading it.
     rank = {name: i for i, name in enumerate(TABLES)}
     return sorted(set(problems), key=lambda p: (rank.get(p.file, len(rank)), p.row or 0, p.column or "", p.message))

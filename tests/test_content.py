@@ -419,11 +419,40 @@ def test_every_reported_number_says_what_it_measures(ev):
 
 # ---- the badge and the caution flags -------------------------------------------------------------------------
 
-def test_badge_ignores_a_payer_on_claims_it_cannot_back(mini_dir):
+def _rewrite(folder, name: str, edit) -> None:
+    frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+    frame = edit(frame)
+    (folder / name).write_text(frame.to_csv(index=False), encoding="utf-8")
+
+
+def test_badge_follows_the_source_of_the_headline_number(mini_dir):
+    """A number from an observational study wears the observational badge, even when the cell also cites a
+    meta-analysis (as context)."""
+    _rewrite(mini_dir, "sources.csv", lambda f: pd.concat([f, pd.DataFrame([{
+        "source_id": "review2021_chart", "title": "A chart review", "authors": "Lee K", "publisher": "J Obs", "year": "2021",
+        "url": "https://doi.org/10.1000/chart", "doi": "10.1000/chart", "source_type": "observational"}])]).fillna(""))
+    _rewrite(mini_dir, "citations.csv", lambda f: pd.concat([f, pd.DataFrame([{
+        "cell_id": "alpha.se_cardiovascular", "source_id": "review2021_chart", "locator": "Results",
+        "figures": "blood pressure increased in 12% of 300 patients"}])]).fillna(""))
+    _rewrite(mini_dir, "sources.csv", lambda f: f.assign(source_type=f["source_type"].where(f["source_id"] != "smith2020_trial",
+                                                                                           "meta_analysis")))
+    strongest = load_evidence(mini_dir).cells.set_index("cell_id").loc["alpha.se_cardiovascular", "best_source_type"]
+    assert strongest == "meta_analysis"  # the headline source is smith2020_trial, now a meta-analysis
+    _rewrite(mini_dir, "cells.csv", lambda f: f.assign(headline_source=f["headline_source"].where(
+        f["cell_id"] != "alpha.se_cardiovascular", "review2021_chart"), design=f["design"].where(
+        f["cell_id"] != "alpha.se_cardiovascular", "observational")))
+    ev = load_evidence(mini_dir)
+    cell = ev.cells.set_index("cell_id").loc["alpha.se_cardiovascular"]
+    assert cell["best_source_type"] == "observational" and views.badge(cell) == "Observational"
+    assert ev.ok and not [p for p in ev.problems if "alpha.se_cardiovascular" in str(p)]
+
+
+def test_without_a_headline_source_the_badge_ignores_a_payer_on_claims_it_cannot_back(mini_dir):
+    _rewrite(mini_dir, "cells.csv", lambda f: f.assign(headline_source=""))
     cits = (mini_dir / "citations.csv").read_text(encoding="utf-8").splitlines()
     cits = [line for line in cits if not line.startswith(("alpha.mdd.onset,", "alpha.cost_session,"))]
-    cits += ["alpha.mdd.onset,payer2024_policy,Criteria", "alpha.mdd.onset,news2019_price,Paragraph 3",
-             "alpha.cost_session,payer2024_policy,Fee table", "alpha.cost_session,news2019_price,Paragraph 2"]
+    cits += ["alpha.mdd.onset,payer2024_policy,Criteria,x", "alpha.mdd.onset,news2019_price,Paragraph 3,x",
+             "alpha.cost_session,payer2024_policy,Fee table,x", "alpha.cost_session,news2019_price,Paragraph 2,x"]
     (mini_dir / "citations.csv").write_text("\n".join(cits) + "\n", encoding="utf-8")
     ev = load_evidence(mini_dir)
     best = dict(zip(ev.cells["cell_id"], ev.cells["best_source_type"]))

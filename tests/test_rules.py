@@ -14,7 +14,8 @@ import pytest
 from evidash import schema
 from evidash.load import LINE, read_tables
 from evidash.problems import Problem
-from evidash.validate import check_url, validate_raw
+from evidash.provenance import numbers_in
+from evidash.validate import PROVENANCE_SEVERITY, check_url, validate_raw
 
 from .conftest import write_mini
 
@@ -133,6 +134,8 @@ ROW_CASES = {
     "effect_needs_its_measure": ("comparisons.csv", 2, dict(effect_measure=""), "effect_measure", EFFECT_MEASURE),
     "effect_needs_its_measure (interval only)": ("comparisons.csv", 2, dict(effect_measure="", effect=""), "effect_measure",
                                                  EFFECT_MEASURE),
+    "headline_types_known": ("attributes.csv", 2, dict(headline_types="label;gossip"), "headline_types",
+                             "unknown source type(s) 'gossip' (separate several with ';')"),
 }
 
 
@@ -148,25 +151,27 @@ def test_every_row_rule_has_a_case():
     assert declared == {case.split(" (")[0] for case in ROW_CASES}
 
 
-@pytest.mark.parametrize("file,line,edits", [
-    ("cells.csv", 4, dict(value_min="0", value_max="100")),  # the ends of a percentage
-    ("cells.csv", 4, dict(band="not_quantified")),  # a band that names no range needs no match
-    ("cells.csv", 4, dict(value_min="0.05", value_max="0.05", band="rare")),
-    ("cells.csv", 2, dict(value_min="1")),  # min == max
-    ("cells.csv", 2, dict(design="meta_analysis", n="")),  # a pooled result needs no n
-    ("cells.csv", 5, dict(measure="", design="")),  # a reported text cell needs no measure
-    ("cells.csv", 6, dict(headline="")),  # a gap needs no headline
-    ("cells.csv", 2, dict(measure="half_improved")),
-    ("sources.csv", 6, dict(url="")),  # a web article may have no link
-    ("sources.csv", 2, dict(url="https://doi.org/10.1000/XYZ123")),  # doi case does not matter
-    ("sources.csv", 2, dict(url="https://x.org/?q=<b>")),  # the url column is checked as a URL, not as text
-    ("comparisons.csv", 2, dict(effect="2")), ("comparisons.csv", 2, dict(effect="18")),
-    ("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure="")),
-    ("cells.csv", 2, dict(reviewed=dt.date.today().isoformat())),
-    ("claims.csv", 2, dict(cell_ids="alpha.mdd.onset;beta.mdd.onset")),  # a listed cell without citations
+@pytest.mark.parametrize("edits", [
+    [("cells.csv", 4, dict(value_min="0", value_max="100", derivation="the ends: 0 and 100"))],  # the ends of a percentage
+    [("cells.csv", 4, dict(band="not_quantified"))],  # a band that names no range needs no match
+    [("cells.csv", 4, dict(value_min="0.05", value_max="0.05", band="rare", derivation="0.05"))],
+    [("cells.csv", 2, dict(value_min="1"))],  # min == max
+    [("cells.csv", 2, dict(design="meta_analysis", n="")), ("cells.csv", 4, dict(design="meta_analysis")),
+     ("sources.csv", 2, dict(source_type="meta_analysis"))],  # a pooled result needs no n
+    [("cells.csv", 5, dict(measure="", design=""))],  # a reported text cell needs no measure
+    [("cells.csv", 6, dict(headline=""))],  # a gap needs no headline
+    [("cells.csv", 2, dict(measure="half_improved"))],
+    [("sources.csv", 6, dict(url=""))],  # a web article may have no link
+    [("sources.csv", 2, dict(url="https://doi.org/10.1000/XYZ123"))],  # doi case does not matter
+    [("sources.csv", 2, dict(url="https://x.org/?q=<b>"))],  # the url column is checked as a URL, not as text
+    [("comparisons.csv", 2, dict(effect="2"))], [("comparisons.csv", 2, dict(effect="18"))],
+    [("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure=""))],
+    [("cells.csv", 2, dict(reviewed=dt.date.today().isoformat()))],
+    [("claims.csv", 2, dict(cell_ids="alpha.mdd.onset;beta.mdd.onset"))],  # a listed cell without citations
 ])
-def test_valid_edge_passes(raw, file, line, edits):
-    edit(raw, file, line, **edits)
+def test_valid_edge_passes(raw, edits):
+    for file, line, values in edits:
+        edit(raw, file, line, **values)
     assert found(raw) == set()
 
 
@@ -273,7 +278,7 @@ def test_payer_alone_cannot_back_onset(raw):
 def test_payer_beside_a_study_or_on_a_price_is_fine(raw):
     add_row(raw, "citations.csv", cell_id="alpha.mdd.onset", source_id="payer2024_policy", locator="Fee table")
     drop_rows(raw, "citations.csv", cell_id="alpha.cost_session", source_id="news2019_price")
-    assert not [p for p in found(raw) if p[0] == "cells.csv"]
+    assert not [p for p in found(raw) if p[3] == PAYER_ONLY]
 
 
 def test_payer_rule_is_skipped_when_sources_are_unreadable(raw):
@@ -494,3 +499,95 @@ def test_later_foreign_keys_are_checked_when_one_target_is_unreadable(raw):
     problems = found(raw)
     assert error("citations.csv", 3, "source_id", "unknown source 'made_up' (not in sources.csv)") in problems
     assert not [p for p in problems if p[2] == "treatment_id"]
+
+
+# --- Provenance (provenance.py): figures, headline source, numbers traced to their source --------------------
+FIGURES = ("a citation of a reported cell needs figures: the source's own numbers at the locator, with units, "
+           "population or arm, and its qualifiers")
+UNSEEN = ("the note says part of this source was not seen; use a source only after its exact title, authors and "
+          "identifiers are seen")
+LABEL = ("text names an internal label (a seed document number or a cell id); name the article or the treatment and "
+         "attribute instead")
+PROVENANCE_CASES = {
+    "figures required": ("citations.csv", 2, dict(figures=""), "figures", FIGURES),
+    "headline_source required": ("cells.csv", 2, dict(headline_source=""), "headline_source",
+                                 "a reported cell needs headline_source: the source_id of the citation that carries its headline"),
+    "headline_source cited": ("cells.csv", 2, dict(headline_source="agency_label"), "headline_source",
+                              "'agency_label' is not one of this cell's citations"),
+    "headline_source fits the design": ("cells.csv", 4, dict(design="label"), "design",
+                                        "design 'label' does not fit the headline source 'smith2020_trial', a rct source "
+                                        "(fits: label, regulatory)"),
+    "n in the headline source's figures": ("cells.csv", 4, dict(n="301"), "n",
+                                           "n=301 is not in the figures of the headline source 'smith2020_trial'"),
+    "headline numbers in figures": ("cells.csv", 3, dict(headline="USD 400-900 per session"), "headline",
+                                    "900 in the headline is not in the figures of the cell's citations or in its derivation"),
+    "headline numbers in figures (several)": ("cells.csv", 3, dict(headline="USD 450-900 per session"), "headline",
+                                              "450, 900 in the headline are not in the figures of the cell's citations or in "
+                                              "its derivation"),
+    "value_min in figures": ("cells.csv", 3, dict(value_min="450"), "value_min",
+                             "value_min 450 is not in the figures of the cell's citations or in its derivation"),
+    "value_max in figures": ("cells.csv", 3, dict(value_max="850"), "value_max",
+                             "value_max 850 is not in the figures of the cell's citations or in its derivation"),
+    "a computed number needs its derivation": ("cells.csv", 2, dict(derivation=""), "value_min",
+                                               "value_min 0.08 is not in the figures of the cell's citations or in its derivation"),
+    "source seen": ("sources.csv", 2, dict(note="Exact title not seen; abstract read on a copy."), "note", UNSEEN),
+    "source seen (title describes)": ("sources.csv", 3, dict(note="Title describes the work."), "note", UNSEEN),
+    "research paper authors": ("sources.csv", 2, dict(authors=""), "authors", "a rct paper needs its authors"),
+    "no seed label in text": ("cells.csv", 2, dict(detail="As seed document 003 says."), "detail", LABEL),
+    "no cell id in text": ("claims.csv", 2, dict(reason="See alpha.mdd.onset for the trial."), "reason", LABEL),
+}
+
+
+def provenance(file, row, column, message) -> tuple:
+    return (file, row, column, message, PROVENANCE_SEVERITY)
+
+
+@pytest.mark.parametrize("case", sorted(PROVENANCE_CASES))
+def test_provenance_rule_is_broken_and_named(raw, case):
+    file, line, edits, column, message = PROVENANCE_CASES[case]
+    edit(raw, file, line, **edits)
+    assert provenance(file, line, column, message) in found(raw)
+
+
+def test_a_cell_may_not_cite_an_article_under_check(raw):
+    line = add_row(raw, "citations.csv", cell_id="alpha.mdd.onset", source_id="blog2024_alpha", locator="Para 1",
+                   figures="works in hours")
+    assert provenance("citations.csv", line, "source_id", "'blog2024_alpha' is a popular article under check on the Claims "
+                      "page; it backs claims only, never a data cell: cite the primary source") in found(raw)
+
+
+def test_the_attribute_limits_the_headline_source(raw):
+    edit(raw, "attributes.csv", 5, headline_types="rct;meta_analysis")
+    assert provenance("cells.csv", 5, "headline_source", "the headline of a evidence_status cell comes from a label source; "
+                      "use one of: rct, meta_analysis") in found(raw)
+
+
+@pytest.mark.parametrize("file,line,edits", [
+    ("citations.csv", 2, dict(figures="From 2 h to 1 day in 120 patients (n=120)")),
+    ("cells.csv", 3, dict(headline="USD 400 to 800", derivation="")),
+    ("citations.csv", 3, dict(figures="$400 to $800 per session, USD 1,400 a course")),  # with thousands separators
+    ("cells.csv", 6, dict(headline_source="")),  # a gap needs no headline source
+    ("citations.csv", 3, dict(figures="")),  # only citations of reported cells need figures: drop the cell's status below
+    ("sources.csv", 3, dict(authors="")),  # news needs no authors
+    ("sources.csv", 2, dict(note="Seen on PubMed; title as printed.")),
+])
+def test_provenance_valid_edge_passes(raw, file, line, edits):
+    edit(raw, file, line, **edits)
+    if file == "citations.csv" and line == 3 and not edits["figures"]:
+        edit(raw, "cells.csv", 3, status="no_evidence", headline="", headline_source="", value_min="", value_max="",
+             detail="Searched PubMed.", design="", measure="", currency="", price_year="", price_year_basis="", region="")
+    if file == "cells.csv" and line == 3:
+        edit(raw, "citations.csv", 3, figures="$400 to $800 per session")
+    assert not {p for p in found(raw) if p[4] == PROVENANCE_SEVERITY}
+
+
+@pytest.mark.parametrize("text,numbers", [
+    ("1,409 sessions", [1409.0]),
+    ("6-24 sessions; 0.5 mg/kg", [6.0, 24.0, 0.5]),
+    ("GBP 10,554.25 per course", [10554.25]),
+    ("doses 6,12 and 24", [6.0, 12.0, 24.0]),
+    ("", []),
+    (None, []),
+])
+def test_numbers_in_text(text, numbers):
+    assert numbers_in(text) == numbers
