@@ -27,7 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 sys.path.insert(0, str(REPO))
 
-from evidash.schema import CLAIMS_PAYERS_CANNOT_BACK, HEADLINE_MAX, TABLES  # noqa: E402
+from evidash.rules import HEADLINE_MAX  # noqa: E402
+from evidash.schema import TABLES  # noqa: E402
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 # Source types in about the proportions of the real data (data round 2).
@@ -63,7 +64,7 @@ NUM_RANGES = {
 
 
 def band_for_percent(p: np.ndarray) -> np.ndarray:
-    """Vectorised copy of evidash.schema.band_for_percent."""
+    """Vectorised copy of evidash.rules.band_for_percent."""
     return np.select([p >= 10, p >= 1, p >= 0.1, p >= 0.01], ["very_common", "common", "uncommon", "rare"], "very_rare")
 
 
@@ -231,7 +232,7 @@ def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
     # A payer policy never backs an efficacy, onset or approval claim alone: a cell of that kind whose every
     # source is a payer gets one more citation, to a non-payer source (so it differs from the cell's others).
     is_payer = pd.Series(stype[src_pos] == "payer")
-    claim = pd.Series(cit_cell).map(dict(zip(cells["cell_id"], cells["attribute_id"]))).isin(CLAIMS_PAYERS_CANNOT_BACK)
+    claim = pd.Series(cit_cell).map(dict(zip(cells["cell_id"], cells["attribute_id"]))).isin(set(attrs.loc[attrs["payer_can_back"] == "false", "attribute_id"]))
     payer_only = (is_payer.groupby(pd.Series(cit_cell)).transform("all") & claim).to_numpy()
     lone = first[payer_only[first]]  # the first citation row of each payer-only cell
     others = sources.loc[stype != "payer", "source_id"].to_numpy()

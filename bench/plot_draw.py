@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from bench import CHROME_ARGS, CHROMIUM  # noqa: E402
-from evidash import figures, views  # noqa: E402
+from evidash import figures  # noqa: E402
 from evidash.data import load_evidence  # noqa: E402
 from evidash.views import ALL  # noqa: E402
 

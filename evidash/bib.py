@@ -14,16 +14,14 @@ import pandas as pd
 import rispy
 from bibtexparser import model
 
-from .cite import _present, source_link
-from .schema import SOURCE_TIER, SOURCE_TYPE_LABELS, TIER_LABELS
+from .cite import present as _present
+from .rules import text as _text
+from .cite import source_link
+from .vocab import SOURCE_TIER, SOURCE_TYPE_LABELS, TIER_LABELS
 
 # Source types published as journal articles (the publisher column then holds the journal).
 ARTICLE_TYPES = ("meta_analysis", "rct", "observational", "review", "economic_evaluation")
 _ET_AL_ANY = re.compile(r",?\s*\bet al\b\.?", re.I)
-
-
-def _text(value) -> str:
-    return str(value).strip() if _present(value) else ""
 
 
 def _year(source) -> str:

@@ -16,24 +16,8 @@ from .cite import escape_md
 from .data import Evidence
 from .figures import ChartView
 from .urlstate import link
-from .schema import (
-    CLAIM_TOPIC_LABELS, CLAIM_TOPICS, LIST_SEPARATOR, SOURCE_TYPE_LABELS, VERDICT_LABELS, VERDICT_SHORT, VERDICTS,
-)
-
-# Verdict cues that never rely on colour: a Material icon on the page, a text symbol in the chart.
-VERDICT_ICONS = {
-    "supported": ":material/check_circle:",
-    "partly_supported": ":material/contrast:",
-    "overstated": ":material/unfold_more:",
-    "not_supported": ":material/help_outline:",
-    "contradicted": ":material/cancel:",
-}
-VERDICT_SYMBOLS = {"supported": "✓", "partly_supported": "◐", "overstated": "▲", "not_supported": "?", "contradicted": "✗"}
-# Okabe-Ito colours (colour-blind safe) and a fill pattern per topic, so topics differ by more than colour.
-TOPIC_COLOURS = {"efficacy": "#0072B2", "onset": "#E69F00", "safety": "#D55E00", "setting": "#009E73",
-                 "cost_access": "#CC79A7", "evidence": "#56B4E9"}
-TOPIC_PATTERNS = {"efficacy": "", "onset": "/", "safety": "x", "setting": "|", "cost_access": "\\", "evidence": "-"}
-TOPIC_TEXT = {"efficacy": "#ffffff", "safety": "#ffffff"}  # count text on the darker fills; dark text elsewhere
+from .rules import LIST_SEPARATOR
+from .vocab import CLAIM_TOPIC_LABELS, CLAIM_TOPICS, SOURCE_TYPE_LABELS, VERDICT_LABELS, VERDICTS
 
 
 def ids(value) -> list[str]:
@@ -58,7 +42,7 @@ def verdict_label(verdict: str) -> str:
 
 def verdict_markdown(verdict: str) -> str:
     """Icon and word (markdown): the verdict is never told by colour alone."""
-    return f"{VERDICT_ICONS.get(verdict, '')} **{escape_md(verdict_label(verdict))}**".strip()
+    return f"{(VERDICTS[verdict].icon if verdict in VERDICTS else '')} **{escape_md(verdict_label(verdict))}**".strip()
 
 
 def cell_link_text(ev: Evidence, cell_id: str) -> str:
@@ -66,7 +50,7 @@ def cell_link_text(ev: Evidence, cell_id: str) -> str:
     if not len(cell):
         return cell_id
     c = cell.iloc[0]
-    treatment = dict(zip(ev.treatments["treatment_id"], ev.treatments["short_name"])).get(c["treatment_id"], c["treatment_id"])
+    treatment = ev.name("treatment_short", c["treatment_id"])
     attribute = dict(zip(ev.attributes["attribute_id"], ev.attributes["name"])).get(c["attribute_id"], c["attribute_id"])
     condition = c["condition_id"]
     where = f" ({views.condition_label(ev, condition)})" if isinstance(condition, str) else ""
@@ -121,13 +105,13 @@ def claims_table(ev: Evidence, claims: pd.DataFrame) -> pd.DataFrame:
 
 def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
     """Counts by verdict and topic (every pair, zeros included), in scale and topic order."""
-    index = pd.MultiIndex.from_product([VERDICTS, CLAIM_TOPICS], names=["verdict", "topic"])
+    index = pd.MultiIndex.from_product([list(VERDICTS), list(CLAIM_TOPICS)], names=["verdict", "topic"])
     counts = claims.groupby(["verdict", "topic"]).size() if len(claims) else pd.Series(dtype=int)
     return counts.reindex(index, fill_value=0).rename("count").reset_index()
 
 
 def verdict_axis_label(verdict: str, total: int) -> str:
-    return f"{VERDICT_SYMBOLS.get(verdict, '')} {VERDICT_SHORT.get(verdict, verdict)} ({total})"
+    return f"{VERDICTS[verdict].symbol} {VERDICTS[verdict].short} ({total})" if verdict in VERDICTS else f"{verdict} ({total})"
 
 
 def verdict_chart(claims: pd.DataFrame, title: str) -> go.Figure:
@@ -146,10 +130,10 @@ def verdict_chart(claims: pd.DataFrame, title: str) -> go.Figure:
         shown = part[part["count"] > 0]
         fig.add_trace(go.Bar(
             y=[labels[v] for v in shown["verdict"]], x=shown["count"], orientation="h", name=CLAIM_TOPIC_LABELS[topic],
-            marker=dict(color=TOPIC_COLOURS[topic], line=dict(color="#1a1a1a", width=1),
-                        pattern=dict(shape=TOPIC_PATTERNS[topic], fgcolor="#ffffff", fgopacity=0.35, solidity=0.2)),
+            marker=dict(color=CLAIM_TOPICS[topic].colour, line=dict(color="#1a1a1a", width=1),
+                        pattern=dict(shape=CLAIM_TOPICS[topic].pattern, fgcolor="#ffffff", fgopacity=0.35, solidity=0.2)),
             text=shown["count"], textposition="inside", insidetextanchor="middle",
-            textfont=dict(color=TOPIC_TEXT.get(topic, "#1a1a1a"), size=15), outsidetextfont=dict(color="#1a1a1a"),
+            textfont=dict(color=CLAIM_TOPICS[topic].text_colour, size=15), outsidetextfont=dict(color="#1a1a1a"),
             hovertemplate=f"%{{y}}<br>{CLAIM_TOPIC_LABELS[topic]}: %{{x}} claim(s)<extra></extra>",
         ))
     order = [labels[v] for v in VERDICTS]
@@ -168,7 +152,7 @@ def summary(claims: pd.DataFrame, label: str) -> str:
     if not len(claims):
         return f"No claims from the seed articles concern {label.lower()}."
     counts = claims["verdict"].value_counts()
-    parts = [f"{int(counts[v])} {VERDICT_SHORT[v].lower()}" for v in VERDICTS if counts.get(v, 0)]
+    parts = [f"{int(counts[v])} {VERDICTS[v].short.lower()}" for v in VERDICTS if counts.get(v, 0)]
     articles = claims["source_id"].nunique()
     return (f"{len(claims)} claims from {articles} popular article(s) ({label.lower()}): " + ", ".join(parts) + ". "
             "Each verdict rests on the dashboard's own cells, linked on the claim's card.")

@@ -14,9 +14,8 @@ import pandas as pd
 
 from .load import LINE, data_dir_from_env, data_version, read_tables
 from .problems import Problem, errors
-from .schema import (
-    CLAIMS_PAYERS_CANNOT_BACK, DESIGN_LABELS, PAYER_TYPES, SMALL_N, SOURCE_TIER, STRONG_SOURCE_TYPES, UNCONTROLLED_DESIGNS,
-)
+from .rules import PAYER_TYPES, SMALL_N, UNCONTROLLED_DESIGNS
+from .vocab import DESIGN_LABELS, SOURCE_TIER, STRONG_SOURCE_TYPES
 from .validate import validate_raw
 
 
@@ -50,6 +49,22 @@ class Evidence:
         return lookup
 
     @cached_property
+    def _names(self) -> dict[str, dict[str, str]]:
+        t, c, a = self.treatments, self.conditions, self.attributes
+        return {"treatment": dict(zip(t["treatment_id"], t["name"])), "treatment_short": dict(zip(t["treatment_id"], t["short_name"])),
+                "condition": dict(zip(c["condition_id"], c["name"])), "condition_short": dict(zip(c["condition_id"], c["short_name"])),
+                "attribute": dict(zip(a["attribute_id"], a["name"])), "source": dict(zip(self.sources["source_id"], self.sources["title"]))}
+
+    def name(self, kind: str, key: str) -> str:
+        """The name of a treatment, condition, attribute or source (kind: 'treatment', 'treatment_short',
+        'condition', 'condition_short', 'attribute', 'source'); the id itself when it is not in the data."""
+        return self._names[kind].get(key, key)
+
+    def names(self, kind: str) -> dict[str, str]:
+        """id -> name for one kind (see ``name``)."""
+        return self._names[kind]
+
+    @cached_property
     def as_of(self) -> str:
         """The most recent review date of any cell (the data's as-of date)."""
         dates = self.cells["reviewed"].dropna()
@@ -72,7 +87,7 @@ def _typed(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         for column in ("value_min", "value_max", "price_year", "year", "sort_order", "n"):
             if column in frame.columns:
                 frame[column] = pd.to_numeric(frame[column], errors="coerce")
-        for column in ("per_condition", "numeric"):
+        for column in ("per_condition", "numeric", "payer_can_back"):
             if column in frame.columns:
                 frame[column] = _bool(frame[column])
         out[name] = frame
@@ -94,7 +109,9 @@ def _derive(t: dict[str, pd.DataFrame]) -> None:
     # (data that does not validate) falls back to its strongest source *for that claim*, where a payer
     # policy never backs an efficacy, onset or approval claim.
     claim_attr = cit["cell_id"].map(dict(zip(cells["cell_id"], cells["attribute_id"])))
-    counts = ~(claim_attr.isin(CLAIMS_PAYERS_CANNOT_BACK) & cit["source_type"].isin(PAYER_TYPES))
+    attrs = t["attributes.csv"]
+    unbacked = set(attrs.loc[~attrs["payer_can_back"].astype(bool), "attribute_id"]) if "payer_can_back" in attrs else set()
+    counts = ~(claim_attr.isin(unbacked) & cit["source_type"].isin(PAYER_TYPES))
     best = cit[counts].dropna(subset=["tier"]).sort_values("tier").drop_duplicates("cell_id")
     strongest = cells["cell_id"].map(best.set_index("cell_id")["source_type"]) if len(best) else pd.Series(None, index=cells.index)
     if "headline_source" not in cells.columns:

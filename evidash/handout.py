@@ -22,6 +22,8 @@ import segno
 
 from . import bib, claimcheck
 from .data import Evidence
+from .rules import text as _str
+from .text import DISCLAIMER
 
 PAGE_SIZES = ("A4", "Letter")
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
@@ -176,12 +178,6 @@ def table_rows(part: Part, refs: _Refs) -> tuple[list[str], list[list[str]]]:
             row.append(marks(refs.of_row(record)))
         rows.append(row)
     return [str(c) for c in shown] + ([REFS] if with_refs else []), rows
-
-
-def _str(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return str(value)
 
 
 # --- PDF ------------------------------------------------------------------------------------------------
@@ -501,7 +497,6 @@ def build(ev: Evidence, handout: Handout, page_size: str = "A4", today: dt.date 
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    from .state import DISCLAIMER
 
     _fonts()
     disclaimer = disclaimer or DISCLAIMER

@@ -22,7 +22,7 @@ from . import charts, views
 from .cite import source_link
 from .data import Evidence
 from .figures import ChartView
-from .schema import DESIGN_LABELS, MEASURE_LABELS, SOURCE_TYPE_LABELS
+from .vocab import DESIGN_LABELS, MEASURE_LABELS, SOURCE_TYPE_LABELS
 
 DEFAULT_A, DEFAULT_B = "ketamine_iv", "ect"
 NUMBER_COLUMNS = ("n", "value_a", "value_b", "effect", "ci_low", "ci_high")
@@ -41,7 +41,7 @@ def defaults(ev: Evidence) -> tuple[str, str]:
 
 
 def names(ev: Evidence) -> dict[str, str]:
-    return dict(zip(ev.treatments["treatment_id"], ev.treatments["short_name"]))
+    return ev.names("treatment_short")
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

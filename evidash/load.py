@@ -116,7 +116,7 @@ def read_tables(data_dir: Path | str) -> RawTables:
         path = data_dir / name
         frame = None
         if not path.is_file():
-            out.problems.append(Problem(name, None, None, f"file not found in {data_dir}"))
+            out.problems.append(Problem(name, None, None, "file not found in the data folder"))
         else:
             text = _decode(name, path.read_bytes(), out.problems)
             if text is not None:

@@ -1,31 +1,20 @@
-"""The page list, defined once: used by dashboard.py and by pages reached without it."""
+"""The navigation, built from the page registry (pages.toml): used by dashboard.py and by pages reached without it."""
 import streamlit as st
 
-from . import urlstate
+from . import registry, urlstate
 
-PAGE_SPECS = [
-    ("pages/overview.py", "Overview", ":material/grid_view:", "overview"),
-    ("pages/onset.py", "Onset speed", ":material/schedule:", "onset"),
-    ("pages/setting.py", "Administration setting", ":material/local_hospital:", "setting"),
-    ("pages/cost.py", "Cost and access", ":material/payments:", "cost"),
-    ("pages/side-effects.py", "Side effects", ":material/report:", "side-effects"),
-    ("pages/head-to-head.py", "Head-to-head", ":material/compare_arrows:", "head-to-head"),
-    ("pages/claims.py", "Claims check", ":material/fact_check:", "claims"),
-    ("pages/sources.py", "Sources", ":material/menu_book:", "sources"),
-    ("pages/about.py", "About", ":material/info:", "about"),
-]
 ENTRY_FLAG = "_entered_via_navigation"
 
 
 def _home() -> None:
     """The root URL: go to the overview with the same query string, so the overview has its own
     address (/overview) like every other page (the default page of st.navigation is always /)."""
-    urlstate.switch_page(PAGE_SPECS[0][0])
+    urlstate.switch_page(registry.pages()[0].file)
 
 
 def pages() -> list:
     home = st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden")
-    return [home] + [st.Page(path, title=title, icon=icon, url_path=url) for path, title, icon, url in PAGE_SPECS]
+    return [home] + [st.Page(p.file, title=p.nav, icon=p.icon, url_path=p.slug) for p in registry.pages()]
 
 
 def run() -> None:
@@ -36,9 +25,9 @@ def run() -> None:
 
 
 def ensure_navigation() -> None:
-    """On a freshly started server Streamlit runs a deep-linked page file without the entrypoint
-    (old-style multipage mode, with a file-name sidebar). Register the navigation and rerun so the
-    page is served through it, with the same URL and query string."""
+    """Why this exists: with a pages/ folder, a freshly started server runs a deep-linked page file without the
+    entrypoint (Streamlit's old multipage mode). We register the navigation and switch to the same page, URL and
+    query string. Guarded by tests/e2e/test_browser.py::test_permalink_reproduces_the_view_in_a_fresh_context."""
     if st.session_state.pop(ENTRY_FLAG, False):
         return
     if getattr(st.runtime, "exists", lambda: False)() and not _in_apptest():
@@ -56,7 +45,7 @@ def _calling_page() -> str | None:
     import inspect
     from pathlib import Path
 
-    known = {path for path, *_ in PAGE_SPECS}
+    known = {p.file for p in registry.pages()}
     for frame in inspect.stack():
         path = Path(frame.filename)
         rel = f"{path.parent.name}/{path.name}"

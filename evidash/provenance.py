@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from .problems import Problem
-from .schema import blank, id_list, number
+from .rules import blank, id_list, number
 
 # Numbers in running text: thousands separators are removed first ("1,409" -> 1409), signs are ignored
 # (a range "6-24" is 6 and 24, not -24).

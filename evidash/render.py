@@ -10,8 +10,9 @@ from .figures import framed, steady_frame
 from .urlstate import canonical_url, link, remove, view_url
 from .cite import escape_md
 from .data import Evidence
-from .schema import BAND_LABELS, CATEGORY_LABELS, TIER_LABELS
-from .schema import SOURCE_TYPE_LABELS as SOURCE_LABELS
+from .rules import text as field_text
+from .vocab import BAND_LABELS, CATEGORY_LABELS, TIER_LABELS
+from .vocab import SOURCE_TYPE_LABELS as SOURCE_LABELS
 
 # Background / text colours per matrix cell kind. The cell text always carries the meaning
 # (badge in brackets, "No evidence found", "Not applicable"), so colour is never the only cue.
@@ -150,6 +151,9 @@ def evidence_card(ev: Evidence, cell_id: str) -> None:
                 note = cell.get("measure_note")
                 st.markdown(":material/straighten: *Measures:* " + escape_md(method + (f" — {note}" if isinstance(note, str) else ""))
                             .replace("⚠", ":material/warning:"))
+            derivation = field_text(cell.get("derivation"))
+            if derivation:
+                st.markdown(":material/calculate: *Our arithmetic:* " + escape_md(derivation))
             if isinstance(cell.get("caution"), str) and cell["caution"]:
                 st.warning(escape_md(f"Read with care: {cell['caution']}. One small or uncontrolled study can overstate an effect."),
                            icon=":material/warning:")
@@ -174,11 +178,15 @@ def _card_sources(ev: Evidence, c: views.Card, cell_id: str) -> None:
     """The evidence card's sources (numbered, with locator, type and link), specific effects and exports."""
     status = c.cell["status"]
     if len(c.citations):
-        st.markdown("**Sources**")
+        st.markdown("**Sources**" + (" (the first carries the headline)" if c.citations["headline"].any() and len(c.citations) > 1 else ""))
         for i, cit in enumerate(c.citations.itertuples(index=False), start=1):
             tier = TIER_LABELS.get(int(cit.tier), "") if pd.notna(cit.tier) else ""
-            line = f"{i}\\. {escape_md(cit.reference)}  \n*Where:* {escape_md(cit.locator)} · *Type:* {escape_md(cit.source_type)} ({escape_md(tier)})"
-            st.markdown(line)
+            lines = [f"{i}\\. {escape_md(cit.reference)}"]
+            if cit.figures:
+                lines.append(f"*The source reports:* {escape_md(cit.figures)}")
+            lines.append(f"*Where:* {escape_md(cit.locator)} · *Type:* {escape_md(cit.source_type)} ({escape_md(tier)})"
+                         + (" · *carries the headline*" if cit.headline else ""))
+            st.markdown("  \n".join(lines))
             if isinstance(cit.link, str) and cit.link:  # a source without a safe link gives None or NaN
                 st.link_button(f"Open source {i} ↗", cit.link, help=cit.link)
             else:

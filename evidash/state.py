@@ -11,17 +11,16 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import handout, nav, urlstate
+from . import handout, nav, registry, urlstate
 from .data import Evidence, load_evidence
 from .urlstate import canonical_url, view_url
 from .load import data_dir_from_env, data_version
 from .problems import errors
 from .render import page_css
+from .text import DISCLAIMER, FOOTER_TAIL
 from . import views
 from .views import ALL
 
-APP_TITLE = "Ketamine, CBT, ECT and TMS: a sourced comparison"
-DISCLAIMER = "Educational material, not medical advice. Talk to a qualified clinician about any treatment decision."
 
 
 @st.cache_resource(show_spinner="Loading and checking the evidence data…", max_entries=4)
@@ -70,7 +69,7 @@ _HANDOUT_SLOT = "_handout_slot"  # where a page with its own presenter bar wants
 def _show_data_problems(ev: Evidence) -> None:
     bad = errors(ev.problems)
     st.error(
-        f"The evidence data in `{ev.data_dir}` has {len(bad)} problem(s), so the dashboard cannot show it. "
+        f"The evidence data has {len(bad)} problem(s), so the dashboard cannot show it. "
         "Nothing has been changed in the files. A maintainer can fix them (see data/README.md) and reload."
     )
     st.dataframe(
@@ -130,16 +129,18 @@ def _seed_url_state(ev: Evidence) -> bool:
     return present
 
 
-def run_page(title: str, body, page: str, presenter_bar: bool = False) -> None:
+def run_page(page: str, body) -> None:
     """A whole page: ``setup_page``, then ``body(state)`` under a row with the page's filters, then the footer.
 
     The filters and the body form one ``st.fragment``: changing a filter reruns just that part, so
     the browser redraws the filters and what they change, not the navigation, title and footer.
-    ``page`` is the page's url path: ``urlstate.PARAMS`` says which filters its content depends on; the
-    others keep their values (and stay in the URL) but are not shown, so no control on screen ever does nothing.
+    ``page`` is the page's slug in the registry (pages.toml), which gives its title and the filters its content
+    depends on; the others keep their values (and stay in the URL) but are not shown, so no control on screen
+    ever does nothing.
     """
-    state = setup_page(title, presenter_bar)
-    filtered_body(state, body, urlstate.filters_for(page), presenter_bar, title)
+    spec = registry.page(page)
+    state = setup_page(spec.title, spec.presenter_bar)
+    filtered_body(state, body, urlstate.filters_for(page), spec.presenter_bar, spec.title)
     footer(state.evidence)
 
 
@@ -152,14 +153,13 @@ def _filter_row(ev: Evidence, filters: tuple[str, ...], own_link: bool) -> list:
     row = st.columns([FILTER_WIDTHS[f] for f in filters] + link_width, vertical_alignment="bottom") if filters else [st.container()]
     cols = dict(zip(filters, row))
     if "condition" in cols:
-        names = dict(zip(ev.conditions["condition_id"], ev.conditions["name"]))
-        names[ALL] = "All conditions"
+        names = {**ev.names("condition"), ALL: "All conditions"}
         cols["condition"].selectbox("Condition", urlstate.allowed("condition", ev),
                                     format_func=lambda c: names.get(c, c), key="condition",
                                     on_change=urlstate.remember, args=("condition",))
     if "treatments" in cols:
         treatment_ids = urlstate.allowed("treatments", ev)
-        short = dict(zip(ev.treatments["treatment_id"], ev.treatments["short_name"]))
+        short = ev.names("treatment_short")
         cols["treatments"].multiselect(
             "Treatments shown", treatment_ids, format_func=lambda t: short.get(t, t), key="treatments",
             on_change=urlstate.remember, args=("treatments",), placeholder="Choose treatments",
@@ -241,7 +241,7 @@ def handout_popover(container, title: str, state: PageState, filters: tuple[str,
     default = "Letter" if locale in ("en-us", "en-ca", "es-mx", "fr-ca") else "A4"
     size = box.segmented_control("Page size", handout.PAGE_SIZES, default=default, key="handout_size") or default
     parts, scope = handout.collected()
-    names = dict(zip(ev.treatments["treatment_id"], ev.treatments["name"]))
+    names = ev.names("treatment")
     tids = state.treatment_ids if "treatments" in filters else scope.get("treatment_ids", [])
     spec = handout.Handout(
         title=title or "Evidence dashboard", link=view_url(), parts=parts, source_ids=scope.get("source_ids", []),
@@ -266,21 +266,17 @@ def handout_slot(container) -> None:
     st.session_state[_HANDOUT_SLOT] = container.container()
 
 
-def copy_link(extra=None) -> None:
+def copy_link() -> None:
     """A 'Copy link' control with the canonical URL of the current view (filled in at the end of
-    the page run, so it includes everything the page put into the URL); ``extra(container)`` draws
-    further controls beside it (the handout)."""
+    the page run, so it includes everything the page put into the URL)."""
     slot = st.session_state.pop(_LINK_SLOT, None)
     if slot is None:
         return
     with slot:
-        row = st.container(horizontal=True, gap="small")
-        copy_link_popover(row)
-        if extra is not None:
-            extra(row)
+        copy_link_popover(st.container(horizontal=True, gap="small"))
 
 
 def footer(ev: Evidence | None) -> None:
     as_of = f" Data reviewed up to {ev.as_of}." if ev is not None else ""
     st.divider()
-    st.caption(f"{DISCLAIMER}{as_of} Every value links to its source; see the Sources and About pages.")
+    st.caption(f"{DISCLAIMER}{as_of} {FOOTER_TAIL}")

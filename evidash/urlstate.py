@@ -1,7 +1,7 @@
 """The URL of a view, owned here and only here: every query parameter is declared once in ``PARAMS``.
 
 A declaration says what a parameter holds (allowed values, from the data where they come from the data),
-its default, whether it holds one value or several, which pages use it, whether it is kept across page
+its default, whether it holds one value or several, whether it is kept across page
 switches, whether only the presenter's screen uses it, and the notice shown when a link holds a bad value.
 From that come: reading a link (bad values fall back to the default, with the notice), writing a value
 back (the default is removed from the URL), the filters kept across page switches, the canonical
@@ -17,9 +17,9 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
 
-from . import headtohead, views
+from . import headtohead, registry, views
 from .data import Evidence
-from .schema import SOURCE_TYPE_LABELS
+from .vocab import SOURCE_TYPE_LABELS
 
 ALL = views.ALL
 DEFAULT_MAX_TREATMENTS = 8  # larger data sets start with the first eight, so tables and charts stay legible
@@ -39,7 +39,6 @@ class Param:
     allowed: Callable[[Evidence], list[str]]  # the values a link may hold
     default: Any = None  # a value, or a function of the Evidence; never written into the URL
     multi: bool = False  # several values (?treatments=a&treatments=b), else exactly one
-    pages: tuple[str, ...] | None = None  # url paths of the pages that use it; None: every page
     kept: bool = False  # kept across page switches (and so in the URL of every page)
     presenter: bool = False  # only the presenter's screen: left out of the audience's link
     flag: bool = False  # "1" / "0" in the URL, True / False on the page
@@ -76,27 +75,25 @@ _FLAG = lambda ev: ["0", "1"]  # noqa: E731
 # The declaration. Its order is the order of parameters in a canonical link (equal views, equal links).
 PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("condition", lambda ev: [ALL] + list(ev.conditions["condition_id"]), ALL, kept=True,
-          pages=("overview", "onset", "head-to-head", "claims"),
           notice="The condition in the link was not recognised, so all conditions are shown."),
     Param("treatments", lambda ev: _column(ev, "treatments", "treatment_id"), default_treatments, multi=True, kept=True,
-          pages=("overview", "onset", "setting", "cost", "side-effects"),
           notice="Some treatments in the link were not recognised and were left out."),
-    Param("group", lambda ev: [ALL] + views.attribute_groups(ev), ALL, pages=("overview",),
+    Param("group", lambda ev: [ALL] + views.attribute_groups(ev), ALL,
           notice="The attribute group in the link was not recognised, so all groups are shown."),
-    Param("a", lambda ev: _column(ev, "treatments", "treatment_id"), lambda ev: _pair_default(ev, 0), pages=("head-to-head",),
+    Param("a", lambda ev: _column(ev, "treatments", "treatment_id"), lambda ev: _pair_default(ev, 0),
           notice=lambda ev: _pair_notice(ev, 0)),
-    Param("b", lambda ev: _column(ev, "treatments", "treatment_id"), lambda ev: _pair_default(ev, 1), pages=("head-to-head",),
+    Param("b", lambda ev: _column(ev, "treatments", "treatment_id"), lambda ev: _pair_default(ev, 1),
           notice=lambda ev: _pair_notice(ev, 1)),
-    Param("claim", lambda ev: _column(ev, "claims", "claim_id"), pages=("claims",),
+    Param("claim", lambda ev: _column(ev, "claims", "claim_id"),
           notice="The claim in the link was not found, so all claims are listed."),
-    Param("cell", lambda ev: _column(ev, "cells", "cell_id"), pages=("overview", "head-to-head"),
+    Param("cell", lambda ev: _column(ev, "cells", "cell_id"),
           notice="The cell in the link was not found in the data, so no evidence card is open."),
-    Param("source", lambda ev: _column(ev, "sources", "source_id"), pages=("sources",),
+    Param("source", lambda ev: _column(ev, "sources", "source_id"),
           notice="The source in the link was not found, so all sources are listed."),
-    Param("types", lambda ev: list(SOURCE_TYPE_LABELS), [], multi=True, pages=("sources",),
+    Param("types", lambda ev: list(SOURCE_TYPE_LABELS), [], multi=True,
           notice="Some source types in the link were not recognised and were left out."),
     Param("present", _FLAG, "0", flag=True, kept=True, presenter=True),  # a bad value: normal view, silently
-    Param("step", _steps, "1", pages=("overview",), presenter=True,
+    Param("step", _steps, "1", presenter=True,
           notice="The step in the link was not recognised, so the first card is shown."),
     Param("qr", _FLAG, "0", flag=True, kept=True, presenter=True),  # the on-screen QR code (presenter mode)
 )}
@@ -123,8 +120,10 @@ def notice(name: str, ev: Evidence) -> str | None:
 
 
 def filters_for(page: str) -> tuple[str, ...]:
-    """The kept filters a page's content depends on (the others stay in the URL but are not shown)."""
-    return tuple(p.name for p in PARAMS.values() if p.kept and not p.presenter and page in (p.pages or (page,)))
+    """The kept filters a page's content depends on, from the page registry (the others stay in the URL but
+    are not shown), in declaration order."""
+    used = registry.page(page).params
+    return tuple(p.name for p in PARAMS.values() if p.kept and not p.presenter and p.name in used)
 
 
 # Reading -------------------------------------------------------------------------------------------

@@ -12,26 +12,14 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pandera.errors as pa_errors
 
-from . import provenance
+from . import policies, provenance
 from .load import LINE, RawTables
 from .problems import Problem
-from .schema import (
-    ATTRIBUTE_FIELDS,
-    ATTRIBUTE_PREFIX,
-    CELL_ID_PATTERN,
-    CLAIM_SOURCE_TYPE,
-    CLAIMS_PAYERS_CANNOT_BACK,
-    FOREIGN_KEYS,
-    MARKUP_PATTERN,
-    PAYER_TYPES,
-    TABLES,
-    ForeignKey,
-    id_list,
-    is_ip_host,
-)
+from .cite import check_url
+from .rules import ATTRIBUTE_FIELDS, ATTRIBUTE_PREFIX, CLAIM_SOURCE_TYPE, FOREIGN_KEYS, PAYER_TYPES, ForeignKey, id_list
+from .schema import CELL_ID_PATTERN, MARKUP_PATTERN, TABLES
 
 _MARKUP = re.compile(MARKUP_PATTERN, re.I)
-_ALLOWED_SCHEMES = ("http", "https")
 _MARKUP_MESSAGE = "text contains markup or a script scheme (HTML tags, javascript:, data:); write plain text"
 
 
@@ -128,29 +116,6 @@ def _text_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
     return out
 
 
-def check_url(url: str, blocked: set[str]) -> str | None:
-    """Why ``url`` may not be published, or None when it is fine."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "is not a valid URL"
-    if parts.scheme.lower() not in _ALLOWED_SCHEMES:
-        return f"uses the scheme '{parts.scheme or '(none)'}'; only http and https links are allowed"
-    host = (parts.hostname or "").lower()
-    if not host:
-        return "has no host name"
-    if parts.username or parts.password:
-        return "must not contain a user name or password"
-    if is_ip_host(host):
-        return f"points at a bare IP address ({host}); cite the canonical page"
-    for bad in blocked:
-        if host == bad or host.endswith("." + bad):
-            return f"points at {host}, a mirror or copy host listed in blocked_hosts.csv; cite the canonical work"
-    if any(ch.isspace() for ch in url):
-        return "contains spaces"
-    return None
-
-
 # --- Foreign keys: one loop over schema.FOREIGN_KEYS ---------------------------------------------------
 def _target_ids(raw: RawTables, key: ForeignKey) -> set:
     target = raw.frames[key.target_file]
@@ -192,6 +157,7 @@ def _cells_problems(raw: RawTables) -> list[Problem]:
     cells, out, first = raw.frames["cells.csv"], [], {}
     cited = set(raw.frames["citations.csv"]["cell_id"].dropna())
     kinds = _cited_kinds(raw)
+    unbacked = set(_attributes(raw).query("payer_can_back == 'false'").index)
     for index, cell in zip(cells.index, cells.to_dict("records")):
         row, tid, cid, aid = _line(cells, index), cell["treatment_id"], cell["condition_id"], cell["attribute_id"]
         if (tid, cid, aid) in first:
@@ -202,7 +168,7 @@ def _cells_problems(raw: RawTables) -> list[Problem]:
         if reported and cell["cell_id"] is not None and "citations.csv" not in raw.unreadable and cell["cell_id"] not in cited:
             out.append(Problem("cells.csv", row, "cell_id", f"reported cell '{cell['cell_id']}' has no citation in citations.csv"))
         backing = kinds.get(cell["cell_id"])  # None when the cell has no citation
-        if (reported and aid in CLAIMS_PAYERS_CANNOT_BACK and backing and "sources.csv" not in raw.unreadable
+        if (reported and aid in unbacked and backing and "sources.csv" not in raw.unreadable
                 and backing <= set(PAYER_TYPES)):
             out.append(Problem("cells.csv", row, "cell_id", "a payer policy cannot be the only support for an efficacy, onset "
                                                            "or approval claim; cite a regulator, guideline or study"))
@@ -236,11 +202,21 @@ def _sources_problems(raw: RawTables) -> list[Problem]:
     blocked = {host.lower() for host in raw.frames["blocked_hosts.csv"]["host"].dropna()}
     cited = set(raw.frames["citations.csv"]["source_id"].dropna()) | set(raw.frames["effects.csv"]["source_id"].dropna())
     cited |= claim_and_comparison_sources(raw)
+    first: dict[tuple[str, str], int | None] = {}
     for index, url, doi, source_id in zip(sources.index, sources["url"], sources["doi"], sources["source_id"]):
         row = _line(sources, index)
         why = _url_problem(url, doi, blocked) if url is not None else None
         if why:
             out.append(Problem("sources.csv", row, "url", why))
+        for column in ("doi", "pmid"):  # one work, one row: else the bibliography lists it twice
+            value = sources.at[index, column]
+            if value is None:
+                continue
+            key = (column, str(value).lower())
+            if key in first:
+                out.append(Problem("sources.csv", row, column, f"{column} {value} is already the {column} of the source "
+                                                               f"on row {first[key]}; one work, one row"))
+            first.setdefault(key, row)
         if source_id is not None and "citations.csv" not in raw.unreadable and source_id not in cited:
             out.append(Problem("sources.csv", row, "source_id",
                                f"source '{source_id}' is not cited by any cell, effect, claim or comparison", "warning"))
@@ -298,6 +274,8 @@ def validate_raw(raw: RawTables) -> list[Problem]:
     for check in FILE_RULES.values():
         problems += check(raw)
     problems += provenance.problems(raw.frames, raw.unreadable, _line, PROVENANCE_SEVERITY)
+    if not raw.unreadable & {"cells.csv", "citations.csv", "sources.csv", "treatments.csv", "attributes.csv"}:
+        problems += policies.check(raw.frames)
     # One message per (file, row, column, message); stable order for people reading it.
     rank = {name: i for i, name in enumerate(TABLES)}
     return sorted(set(problems), key=lambda p: (rank.get(p.file, len(rank)), p.row or 0, p.column or "", p.message))

@@ -8,9 +8,10 @@ import pandas as pd
 
 from .cite import escape_md, format_reference, source_link
 from .data import Evidence
-from .schema import COST_ATTRIBUTES_UNIT as COST_UNIT
-from .schema import SMALL_N, UNCONTROLLED_DESIGNS
-from .schema import BAND_LABELS, DESIGN_LABELS, GROUP_LABELS, MEASURE_LABELS, SOURCE_TYPE_LABELS, TIER_LABELS
+from .rules import COST_ATTRIBUTES_UNIT as COST_UNIT
+from .rules import text as _text
+from .rules import SMALL_N, UNCONTROLLED_DESIGNS
+from .vocab import BAND_LABELS, DESIGN_LABELS, GROUP_LABELS, MEASURE_LABELS, SOURCE_TYPE_LABELS, TIER_LABELS
 
 ALL = "all"
 NO_EVIDENCE_TEXT = "No evidence found"
@@ -69,10 +70,6 @@ def cell_text(cell) -> str:
         return f"{NOT_APPLICABLE_TEXT}: {cell['value']}" if cell["value"] != NOT_APPLICABLE_TEXT else NOT_APPLICABLE_TEXT
     tag = badge(cell)
     return f"{cell['value']}  [{tag}]" if tag else str(cell["value"])
-
-
-def _text(value) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def method_line(cell, skip_design: str = "", compact: bool = False) -> str:
@@ -162,26 +159,35 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str]) -> Matrix:
     return Matrix(frame(rows), frame(ids), frame(kinds), list(treatments["short_name"]), frame(methods), frame(badges))
 
 
+CITATION_COLUMNS = ["source_id", "reference", "title", "locator", "figures", "headline", "source_type", "tier", "link"]
+
+
 def cell_citations(ev: Evidence, cell_id: str) -> pd.DataFrame:
-    """Citations of one cell with their formatted reference, type and safe link."""
+    """Citations of one cell with their formatted reference, what the source itself reports there (figures),
+    whether it carries the cell's headline, type and safe link: the headline's source first, then by strength."""
     cit = ev.citations[ev.citations["cell_id"] == cell_id]
+    cells = ev.cells[ev.cells["cell_id"] == cell_id]
+    headline_source = _text(cells["headline_source"].iloc[0]) if len(cells) and "headline_source" in cells else ""
     src = ev.sources.set_index("source_id", drop=False)
     rows = []
-    for c in cit.itertuples(index=False):
-        if c.source_id not in src.index:
+    for c in cit.to_dict("records"):
+        if c["source_id"] not in src.index:
             continue
-        s = src.loc[c.source_id]
+        s = src.loc[c["source_id"]]
         rows.append({
-            "source_id": c.source_id,
+            "source_id": c["source_id"],
             "reference": format_reference(s),
             "title": s["title"],
-            "locator": c.locator,
+            "locator": c["locator"],
+            "figures": _text(c.get("figures")),
+            "headline": c["source_id"] == headline_source,
             "source_type": SOURCE_TYPE_LABELS.get(s["source_type"], s["source_type"]),
-            "tier": c.tier,
+            "tier": c["tier"],
             "link": source_link(s),
         })
-    out = pd.DataFrame(rows, columns=["source_id", "reference", "title", "locator", "source_type", "tier", "link"])
-    return out.sort_values("tier", kind="stable").reset_index(drop=True)
+    out = pd.DataFrame(rows, columns=CITATION_COLUMNS)
+    out = out.assign(_first=~out["headline"].astype(bool)).sort_values(["_first", "tier"], kind="stable")
+    return out.drop(columns="_first").reset_index(drop=True)
 
 
 @dataclass

@@ -4,8 +4,9 @@ import streamlit as st
 from evidash import summary
 from evidash.cite import escape_md
 from evidash.load import changelog_entries
-from evidash.schema import SOURCE_TIER, SOURCE_TYPE_LABELS, TIER_LABELS
-from evidash.state import DISCLAIMER, PageState, run_page
+from evidash.vocab import SOURCE_TIER, SOURCE_TYPE_LABELS, TIER_LABELS
+from evidash.state import PageState, run_page
+from evidash.text import DISCLAIMER
 
 
 def body(state: PageState) -> None:
@@ -46,4 +47,4 @@ def body(state: PageState) -> None:
              .set_index("Term").rename_axis(None))
 
 
-run_page("About this dashboard", body, page="about")
+run_page("about", body)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from evidash import claimcheck, render, urlstate, views
 from evidash.cite import escape_md
-from evidash.schema import CLAIM_TOPIC_LABELS, VERDICTS
+from evidash.vocab import CLAIM_TOPIC_LABELS, VERDICTS
 from evidash.state import PageState, run_page
 
 LEGEND = (
@@ -69,4 +69,4 @@ def body(state: PageState) -> None:
             claim_card(ev, claim, key=f"claim_{claim['claim_id']}")
 
 
-run_page("Claims check: what popular articles say", body, page="claims")
+run_page("claims", body)

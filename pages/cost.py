@@ -11,4 +11,4 @@ def body(state: PageState) -> None:
                       "Regulatory status is given per jurisdiction (US FDA, England NICE, Scotland SMC) with dates.")
 
 
-run_page("Cost and access", body, page="cost")
+run_page("cost", body)

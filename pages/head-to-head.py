@@ -15,7 +15,7 @@ TABLE_COLUMNS_HIDDEN = ("Sources", "Where", "Comparison id")
 def pick_treatments(ev) -> tuple[str, str]:
     """Two selectboxes bound to ?a= and ?b= (ids in the URL; unknown values fall back with a notice)."""
     tids = urlstate.allowed("a", ev)
-    full = dict(zip(ev.treatments["treatment_id"], ev.treatments["name"]))
+    full = ev.names("treatment")
     for key in ("a", "b"):
         if urlstate.seed_from_url(key, ev):
             st.info(urlstate.notice(key, ev), icon=":material/info:")
@@ -97,4 +97,4 @@ def body(state: PageState) -> None:
     indirect_section(ev, a, b, state.condition, only=not found)
 
 
-run_page("Head-to-head: direct comparisons", body, page="head-to-head")
+run_page("head-to-head", body)

@@ -11,4 +11,4 @@ def body(state: PageState) -> None:
                       csv_name=f"durability-{state.condition}.csv")
 
 
-run_page("Onset speed: how soon does it work?", body, page="onset")
+run_page("onset", body)

@@ -56,4 +56,4 @@ def body(state: PageState) -> None:
         render.evidence_dialog(ev, selected)
 
 
-run_page("Overview: compare treatments", body, page="overview", presenter_bar=True)
+run_page("overview", body)

@@ -11,4 +11,4 @@ def body(state: PageState) -> None:
                       "Open the Overview and select a cell to read its detail and sources.")
 
 
-run_page("Administration setting: what a course involves", body, page="setting")
+run_page("setting", body)

@@ -20,4 +20,4 @@ def body(state: PageState) -> None:
         st.caption("No specific effects with frequencies are recorded for this category.")
 
 
-run_page("Side effects", body, page="side-effects")
+run_page("side-effects", body)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from evidash import handout, render, urlstate, views
-from evidash.schema import SOURCE_TIER, SOURCE_TYPE_LABELS
+from evidash.vocab import SOURCE_TIER, SOURCE_TYPE_LABELS
 from evidash.state import PageState, run_page
 
 
@@ -46,4 +46,4 @@ def body(state: PageState) -> None:
             st.markdown(render.bibliography_entry(number, source, cited.get(source["source_id"], [])))
 
 
-run_page("Sources", body, page="sources")
+run_page("sources", body)

@@ -1,15 +1,22 @@
-"""Shared fixtures: a small valid data folder written from scratch, and the real data folder."""
+"""Shared fixtures and helpers: a small valid data folder written from scratch, the data the app serves
+(the repo's data/, or $EVIDASH_DATA_DIR, so the whole suite can be run on an edited copy), and one way to run
+the app through AppTest."""
 from __future__ import annotations
 
+import csv
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from evidash.data import load_evidence
 from evidash.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+DATA = Path(os.environ.get("EVIDASH_DATA_DIR") or ROOT / "data")
+BASE = "http://127.0.0.1:8501"
 
 MINI = {
     "treatments.csv": (
@@ -23,11 +30,11 @@ MINI = {
         "ptsd,Post-traumatic stress disorder,PTSD,Test condition.,2\n"
     ),
     "attributes.csv": (
-        "attribute_id,group,name,unit,description,per_condition,numeric,sort_order\n"
-        "onset,onset,Time to first response,days,Days to first response.,true,true,1\n"
-        "cost_session,cost_access,Cost per session,currency,Price of one session.,false,true,2\n"
-        "se_cardiovascular,side_effects,Cardiovascular,%,Blood pressure.,false,true,3\n"
-        "evidence_status,evidence,Evidence status,,Standing.,true,false,4\n"
+        "attribute_id,group,name,unit,description,per_condition,numeric,sort_order,payer_can_back\n"
+        "onset,onset,Time to first response,days,Days to first response.,true,true,1,false\n"
+        "cost_session,cost_access,Cost per session,currency,Price of one session.,false,true,2,true\n"
+        "se_cardiovascular,side_effects,Cardiovascular,%,Blood pressure.,false,true,3,true\n"
+        "evidence_status,evidence,Evidence status,,Standing.,true,false,4,false\n"
     ),
     "cells.csv": (
         "cell_id,treatment_id,condition_id,attribute_id,headline,value,detail,measure,measure_note,design,n,"
@@ -101,3 +108,43 @@ def real_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def ev():
+    """The data the app serves, loaded once for the session (read-only)."""
+    return load_evidence(DATA)
+
+
+def rows(name: str, folder: Path = DATA) -> list[dict]:
+    """A data file's records as text (read without evidash, so checks do not go through the code under test)."""
+    with (folder / name).open(encoding="utf-8", newline="") as fh:
+        return [{k: (v or "").strip() for k, v in r.items()} for r in csv.DictReader(fh)]
+
+
+def app(page: str | None = None, url: bool = False, **params) -> AppTest:
+    """The dashboard through AppTest, on ``page`` (a slug or a pages/ file) with query ``params``; asserts that
+    it ran without an exception. With ``url``, the page's address is set as the context URL (Copy link reads it)."""
+    slug = None if page is None else Path(page).stem
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if url:
+        at.context["url"] = f"{BASE}/{slug or 'overview'}"  # AppTest keeps this URL on a page switch
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if slug and slug != "overview":
+        at.switch_page(f"pages/{slug}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at) -> str:
+    """Every text element of a run, joined (markdown, captions, notices, warnings, headers)."""
+    parts = ([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+             + [w.value for w in at.warning] + [s.value for s in at.subheader])
+    return "\n".join(parts)
+
+
+def plain(text: str) -> str:
+    """Markdown as read: escapes removed."""
+    return text.replace("\\", "")

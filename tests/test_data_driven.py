@@ -11,7 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from evidash.data import load_evidence
 
-from .conftest import ROOT
+import shutil
+
+from .conftest import DATA, app
 
 NEW_TREATMENT = ("testtx", "Test treatment invented by a test", "Testtx")
 NEW_CONDITION = ("testcond", "Test condition invented by a test", "Testcond")
@@ -34,9 +36,12 @@ def _gap(treatment: str, condition: str, attribute: str) -> dict:
             "value": "No evidence found", "detail": SEARCHED, "status": "no_evidence", "reviewed": "2026-12-01"}
 
 
-@pytest.fixture
-def grown(real_copy: Path) -> Path:
-    """The real data plus one treatment, one condition and one attribute, each with every cell it needs."""
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory) -> Path:
+    """The real data plus one treatment, one condition and one attribute, each with every cell it needs
+    (built once for the module; the tests only read it)."""
+    real_copy = tmp_path_factory.mktemp("grown") / "data"
+    shutil.copytree(DATA, real_copy)
     ev = load_evidence(real_copy)
     _append(real_copy / "treatments.csv", [{"treatment_id": NEW_TREATMENT[0], "name": NEW_TREATMENT[1],
                                             "short_name": NEW_TREATMENT[2], "colour": "#000000", "sort_order": 99}])
@@ -44,7 +49,7 @@ def grown(real_copy: Path) -> Path:
                                             "short_name": NEW_CONDITION[2], "sort_order": 99}])
     _append(real_copy / "attributes.csv", [{"attribute_id": NEW_ATTRIBUTE[0], "group": NEW_ATTRIBUTE[1], "name": NEW_ATTRIBUTE[2],
                                             "description": "A text attribute added by a test.", "per_condition": "false",
-                                            "numeric": "false", "sort_order": 20}])
+                                            "numeric": "false", "sort_order": 20, "payer_can_back": "true"}])
     treatments = list(ev.treatments["treatment_id"]) + [NEW_TREATMENT[0]]
     conditions = list(ev.conditions["condition_id"]) + [NEW_CONDITION[0]]
     cells = []
@@ -62,14 +67,7 @@ def grown(real_copy: Path) -> Path:
 
 def _page(monkeypatch, data: Path, page: str, **params) -> AppTest:
     monkeypatch.setenv("EVIDASH_DATA_DIR", str(data))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return app(page, **params)
 
 
 def _all_text(at: AppTest) -> str:

@@ -3,7 +3,6 @@ PDF read back with pypdf, the QR code decoded with zxing-cpp."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -14,11 +13,13 @@ from streamlit.testing.v1 import AppTest
 
 from evidash import handout, views
 from evidash.data import load_evidence
-from evidash.state import DISCLAIMER
+from evidash.text import DISCLAIMER
 from evidash.urlstate import default_treatments
 
-ROOT = Path(__file__).resolve().parents[1]
-EV = load_evidence(ROOT / "data")
+from .conftest import BASE, DATA
+from .conftest import app as run_app
+
+EV = load_evidence(DATA)
 TITLES = dict(zip(EV.sources["source_id"], EV.sources["title"]))
 NAMES = dict(zip(EV.treatments["treatment_id"], EV.treatments["name"]))
 POINTS = {"A4": (595, 842), "Letter": (612, 792)}
@@ -36,19 +37,8 @@ def record_deferred_downloads(monkeypatch):
     monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
 
 
-BASE = "http://127.0.0.1:8501"
-
-
 def app(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.context["url"] = f"{BASE}/{Path(page).stem if page else 'overview'}"  # AppTest keeps this URL on a page switch
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception
-    return at
+    return run_app(page, url=True, **params)
 
 
 def download_handout(at: AppTest, size: str | None = None) -> tuple[bytes, str]:

@@ -6,40 +6,14 @@ import re
 import shutil
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from evidash import registry, views
 from evidash.cite import escape_md
-from evidash.data import load_evidence
-from evidash.schema import SOURCE_TYPE_LABELS
+from evidash.vocab import SOURCE_TYPE_LABELS
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, app, texts
 
-PAGES = {
-    "pages/overview.py": "Overview: compare treatments",
-    "pages/onset.py": "Onset speed: how soon does it work?",
-    "pages/setting.py": "Administration setting: what a course involves",
-    "pages/cost.py": "Cost and access",
-    "pages/side-effects.py": "Side effects",
-    "pages/sources.py": "Sources",
-    "pages/about.py": "About this dashboard",
-}
-
-
-@pytest.fixture(scope="module")
-def ev():
-    return load_evidence(DATA)
-
-
-def app(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-    return "\n".join(parts)
+CHART_PAGES = {"onset": "onset", "setting": "setting", "cost": "cost", "side-effects": "side_effects"}  # slug -> chart
 
 
 def cell_buttons(at) -> dict[str, str]:
@@ -68,21 +42,18 @@ def listed_sources(entries: list[str], sources) -> None:
         assert escape_md(title.rstrip(".")) in body, title
 
 
-@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("page", [p.slug for p in registry.pages()])
 def test_every_page_renders_its_content(page):
-    at = app()
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert at.title[0].value == PAGES[page]
+    at = app(page)
+    assert at.title[0].value == registry.page(page).title
     assert "not medical advice" in texts(at)
-    if page in ("pages/onset.py", "pages/setting.py", "pages/cost.py", "pages/side-effects.py"):
+    if page in CHART_PAGES:
         figure = json.loads(at.get("plotly_chart")[0].proto.spec)
         assert figure["data"], "chart has no traces"
         # The data section is drawn only once opened: closed, no table or download is sent.
         assert [e.label for e in at.expander][0] == "Data, sources and downloads for this chart"
         assert not at.get("download_button")
-        chart = {"pages/onset.py": "onset", "pages/setting.py": "setting", "pages/cost.py": "cost"}.get(page, "side_effects")
+        chart = CHART_PAGES[page]
         at.session_state[f"show_{chart}_data"] = True
         at.run()
         labels = [b.proto.label for b in at.get("download_button")]
@@ -124,21 +95,20 @@ def test_clicking_a_cell_opens_its_card(ev):
     assert any(u.startswith("https://") for u in link_urls(at))
 
 
-def test_group_filter_limits_rows():
+def test_group_filter_limits_rows(ev):
     at = app()
     at.segmented_control(key="group").set_value("cost_access").run()
     attributes = {cell_id.split(".")[-1] for cell_id in cell_buttons(at)}
-    assert attributes == {"cost_session", "cost_course", "coverage", "regulatory_us", "regulatory_england", "regulatory_scotland", "availability"}
+    assert attributes == set(ev.attributes.loc[ev.attributes["group"] == "cost_access", "attribute_id"])
 
 
-def test_bad_query_values_fall_back_with_a_notice():
+def test_bad_query_values_fall_back_with_a_notice(ev):
     at = app(condition="nope", cell="<script>alert(1)</script>", treatments="lsd")
-    assert not at.exception
     assert at.selectbox(key="condition").value == "all"
     notes = " ".join(i.value for i in at.info)
     assert "condition in the link was not recognised" in notes
     assert "cell in the link was not found" in notes
-    assert len(at.multiselect(key="treatments").value) == 5
+    assert at.multiselect(key="treatments").value == list(ev.treatments["treatment_id"])[:8]
 
 
 def test_treatment_filter_limits_columns():
@@ -149,9 +119,7 @@ def test_treatment_filter_limits_columns():
 
 
 def test_sources_page_lists_every_source(ev):
-    at = app()
-    at.switch_page("pages/sources.py").run()
-    assert not at.exception
+    at = app("sources")
     listed_sources(bibliography(at), ev.sources)
     # Grouped by type: one heading per source type present, with its count.
     counts = ev.sources["source_type"].value_counts()
@@ -159,19 +127,19 @@ def test_sources_page_lists_every_source(ev):
 
 
 def test_source_permalink(ev):
-    at = app(source="fda_spravato_label")
-    at.switch_page("pages/sources.py").run()
-    at.query_params["source"] = "fda_spravato_label"
+    source = ev.citations["source_id"].value_counts().index[0]  # the most cited source
+    title = ev.sources.set_index("source_id").at[source, "title"]
+    cells = set(ev.citations.loc[ev.citations["source_id"] == source, "cell_id"])
+    at = app("sources", source=source)
+    at.query_params["source"] = source
     at.run()
-    assert not at.exception
-    body = texts(at)
-    assert "SPRAVATO" in body and "esketamine.monitoring_driving" in body.replace("\\", "")
+    body = texts(at).replace("\\", "")
+    assert "Selected source" in body and title.rstrip(".") in body
+    assert all(f"cell={c}" in body for c in cells)
 
 
 def test_source_type_filter_is_in_the_url(ev):
-    at = app(types=["guideline", "label", "nonsense"])
-    at.switch_page("pages/sources.py").run()
-    assert not at.exception
+    at = app("sources", types=["guideline", "label", "nonsense"])
     assert at.multiselect(key="types").value == ["guideline", "label"]
     assert "source types in the link were not recognised" in texts(at)
     expected = ev.sources[ev.sources["source_type"].isin(["guideline", "label"])]
@@ -187,8 +155,7 @@ def test_source_type_filter_is_in_the_url(ev):
 
 
 def test_side_effect_category_lists_specific_effects():
-    at = app()
-    at.switch_page("pages/side-effects.py").run()
+    at = app("side-effects")
     at.selectbox(key="category").set_value("se_dissociative").run()
     assert not at.exception
     effects = at.dataframe[-1].value
@@ -212,17 +179,19 @@ def test_broken_data_shows_problems_not_a_traceback(tmp_path, monkeypatch):
     assert (broken / "cells.csv").read_bytes() == before
 
 
-def test_presenter_mode_steps_through_groups():
+def test_presenter_mode_steps_through_groups(ev):
+    groups = views.attribute_groups(ev)
+    first, second = (views.GROUP_LABELS[g] for g in groups[:2])
+    condition = views.condition_label(ev, "trd")
     at = app(present="1", condition="trd")
-    assert not at.exception
     assert at.get("table"), "presenter card is a table"
-    assert any("1 of 5 · Onset and durability · Treatment-resistant depression" in h.value for h in at.subheader)
+    assert any(f"1 of {len(groups)} · {first} · {condition}" in h.value for h in at.subheader)
     assert any(m.value.replace("\\", "").startswith("Sources: [1]") for m in at.markdown)
     at.button(key="next_step").click().run()
-    assert any("2 of 5 · Administration setting" in h.value for h in at.subheader)
+    assert any(f"2 of {len(groups)} · {second}" in h.value for h in at.subheader)
     assert at.query_params["step"] in ("2", ["2"])
     at.button(key="exit_present").click().run()
-    assert not at.get("table") or not any("of 5" in h.value for h in at.subheader)
+    assert not at.get("table") or not any(f"of {len(groups)}" in h.value for h in at.subheader)
 
 
 def test_copy_link_holds_the_canonical_view():

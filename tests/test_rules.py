@@ -9,13 +9,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
+import pandas as pd
 import pytest
 
-from evidash import schema
+from evidash import rules, schema, validate
 from evidash.load import LINE, read_tables
 from evidash.problems import Problem
 from evidash.provenance import numbers_in
-from evidash.validate import PROVENANCE_SEVERITY, check_url, validate_raw
+from evidash.cite import check_url
+from evidash.validate import PROVENANCE_SEVERITY, validate_raw
 
 from .conftest import write_mini
 
@@ -27,6 +29,26 @@ INTERVAL = "give both ends of the interval, or neither"
 EFFECT_MEASURE = ("an effect or interval needs effect_measure naming the measure and its direction as the source "
                   "reports it (e.g. 'risk difference, ECT minus ketamine')")
 NEEDS = "a reported number must say what it measures and how it was obtained: {} is required"
+
+
+_PANDERA: dict[tuple, object] = {}  # (file, content) -> pandera's failure cases: one pass per distinct table
+
+
+UNCACHED = validate._failure_cases
+
+
+@pytest.fixture(autouse=True)
+def pandera_once_per_table_content(monkeypatch):
+    """Each case edits one table; the other tables are the same as in every other case, so pandera's result for
+    them is reused (keyed by the table's content). The validator's own code still runs in full for every case."""
+    original = validate._failure_cases
+
+    def cached(name, frame):
+        key = (name, tuple(frame.columns), tuple(pd.util.hash_pandas_object(frame.astype(str), index=True)))
+        if key not in _PANDERA:
+            _PANDERA[key] = original(name, frame)
+        return _PANDERA[key]
+    monkeypatch.setattr(validate, "_failure_cases", cached)
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +206,7 @@ def test_reviewed_is_a_real_past_date(raw, file, value, message):
     assert error(file, 2, "reviewed", message) in found(raw)
 
 
-# --- Foreign keys (schema.FOREIGN_KEYS) ------------------------------------------------------------------
+# --- Foreign keys (rules.FOREIGN_KEYS) ------------------------------------------------------------------
 FK_CASES = {
     ("cells.csv", "treatment_id"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
     ("cells.csv", "condition_id"): ("flu", "unknown condition 'flu' (not in conditions.csv)"),
@@ -214,7 +236,7 @@ def test_foreign_key_is_broken_and_named(raw, file, column):
 
 
 def test_every_foreign_key_has_a_case():
-    assert {(key.file, key.column) for key in schema.FOREIGN_KEYS} == set(FK_CASES)
+    assert {(key.file, key.column) for key in rules.FOREIGN_KEYS} == set(FK_CASES)
 
 
 def test_side_effect_cells_need_their_attribute_group(raw):
@@ -230,7 +252,7 @@ def test_no_foreign_key_errors_against_an_unreadable_file(tmp_path):
     (folder / "glossary.csv").write_text("\n".join(lines + ["TRD,Again,<b>x</b>"]) + "\n", encoding="utf-8")  # later files are still checked
     assert validate_raw(read_tables(folder)) == [
         Problem("treatments.csv", 1, None, "file is empty; it needs at least a header row"),
-        Problem("sources.csv", None, None, f"file not found in {folder}"),
+        Problem("sources.csv", None, None, "file not found in the data folder"),
         Problem("glossary.csv", 2, "term", "'TRD' appears more than once; ids must be unique"),
         Problem("glossary.csv", 3, "explanation", MARKUP),
         Problem("glossary.csv", 3, "term", "'TRD' appears more than once; ids must be unique"),
@@ -323,7 +345,7 @@ def test_doi_link_without_doi_column_is_fine(raw):
 
 
 def test_uncited_source_is_a_warning(raw):
-    line = add_row(raw, "sources.csv", source_id="unused2024")
+    line = add_row(raw, "sources.csv", source_id="unused2024", doi="10.1000/unused", pmid="", url="https://doi.org/10.1000/unused")
     assert found(raw) == {warning("sources.csv", line, "source_id",
                                   "source 'unused2024' is not cited by any cell, effect, claim or comparison")}
 
@@ -339,7 +361,7 @@ def test_a_source_cited_anywhere_is_cited(raw, file, column, value):
 
 
 def test_no_uncited_warning_when_citations_are_unreadable(raw):
-    add_row(raw, "sources.csv", source_id="unused2024")
+    add_row(raw, "sources.csv", source_id="unused2024", doi="", pmid="", url="https://example.org/unused")
     raw.unreadable.add("citations.csv")
     assert not [p for p in found(raw) if p[0] == "sources.csv"]
 
@@ -455,7 +477,8 @@ def test_an_unknown_check_is_named():
 def test_a_rule_that_raises_is_reported_not_hidden(raw, monkeypatch):
     def broken(row):
         raise ValueError("boom")
-    monkeypatch.setattr(schema, "_has_number", broken)
+    monkeypatch.setattr(rules, "_has_number", broken)
+    monkeypatch.setattr(validate, "_failure_cases", UNCACHED)  # a broken rule must really run
     assert Problem("cells.csv", None, None, "'ValueError(\"boom\")' fails check no_numbers_on_a_gap") in validate_raw(raw)
 
 
@@ -591,3 +614,77 @@ def test_provenance_valid_edge_passes(raw, file, line, edits):
 ])
 def test_numbers_in_text(text, numbers):
     assert numbers_in(text) == numbers
+
+
+# --- Reading the files (load.py): what cannot be read is named, and nothing after it is lost ----------------
+def test_a_file_that_is_not_utf8_is_named_with_its_line(tmp_path):
+    folder = write_mini(tmp_path / "data")
+    text = (folder / "sources.csv").read_bytes().split(b"\n")
+    text[2] = text[2].replace(b"a", b"\xe9", 1)  # file line 3
+    (folder / "sources.csv").write_bytes(b"\n".join(text))
+    assert Problem("sources.csv", 3, None, "file is not valid UTF-8 (byte 0xe9); save it as UTF-8") in validate_raw(read_tables(folder))
+
+
+def test_a_row_with_too_many_fields_is_named_and_skipped(tmp_path):
+    folder = write_mini(tmp_path / "data")
+    lines = (folder / "glossary.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "glossary.csv").write_text("\n".join(lines + ["TRD2,x,y,extra"]) + "\n", encoding="utf-8")
+    assert validate_raw(read_tables(folder)) == [Problem("glossary.csv", 3, None, "row has 4 fields but the header has 3")]
+
+
+def test_a_source_file_without_a_header_row_is_empty(tmp_path):
+    folder = write_mini(tmp_path / "data")
+    (folder / "effects.csv").write_text("\n\n", encoding="utf-8")
+    assert Problem("effects.csv", 1, None, "file is empty; it needs at least a header row") in validate_raw(read_tables(folder))
+
+
+# --- One work, one row ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("column,value", [("doi", "10.1000/XYZ123"), ("pmid", "12345678")])
+def test_two_sources_may_not_share_a_doi_or_pmid(raw, column, value):
+    edit(raw, "sources.csv", 4, **{column: value})  # agency_label takes smith2020_trial's identifier
+    assert error("sources.csv", 4, column, f"{column} {value} is already the {column} of the source on row 2; "
+                                           "one work, one row") in found(raw)
+
+
+# --- The payer rule follows attributes.csv (payer_can_back) ---------------------------------------------------
+def test_a_payer_may_back_an_attribute_that_allows_it(raw):
+    drop_rows(raw, "citations.csv", cell_id="alpha.mdd.onset")
+    add_row(raw, "citations.csv", cell_id="alpha.mdd.onset", source_id="payer2024_policy", locator="Fee table")
+    edit(raw, "attributes.csv", 2, payer_can_back="true")
+    assert PAYER_ONLY not in {p[3] for p in found(raw)}
+
+
+# --- Content policies (policies.py): warnings about the whole, never errors -----------------------------------
+def _policy(message: str) -> tuple:
+    return ("cells.csv", None, None, f"content policy: {message}", "warning")
+
+
+def test_too_many_gaps_is_a_warning(raw, monkeypatch):
+    from evidash import policies
+    monkeypatch.setattr(policies, "MAX_GAPS", 0)
+    assert _policy("1 cells say 'no evidence found' (goal: at most 0)") in found(raw)
+
+
+def test_too_few_strong_sources_is_a_warning(raw, monkeypatch):
+    from evidash import policies
+    monkeypatch.setattr(policies, "SHARE_FROM", 1)
+    edit(raw, "sources.csv", 2, source_type="observational")  # smith2020_trial (rct) backs two of the reported cells
+    edit(raw, "sources.csv", 4, source_type="manufacturer")  # agency_label (label) backs the third
+    assert ("citations.csv", None, None, "content policy: 0% of reported cells cite a label, regulator, guideline, HTA, "
+            "meta-analysis or RCT (goal: at least 80%)", "warning") in found(raw)
+
+
+def test_a_drug_or_device_with_few_quantified_side_effects_is_a_warning(raw, monkeypatch):
+    from evidash import policies
+    monkeypatch.setattr(policies, "MIN_QUANTIFIED_SIDE_EFFECTS", 1)  # the small data has one side-effect category
+    problems = found(raw)
+    assert _policy("beta has 0 side-effect categories with a quantified frequency (goal: at least 1)") in problems
+    assert not [p for p in problems if p[3].startswith("content policy: alpha")]  # alpha's cell is quantified
+    edit(raw, "treatments.csv", 3, treatment_class="Psychological therapy")
+    assert not [p for p in found(raw) if "side-effect categories" in p[3]]  # a talking therapy has no bands to give
+
+
+def test_plain_http_links_are_a_warning(raw):
+    edit(raw, "sources.csv", 3, url="http://news.example.org/alpha")
+    assert ("sources.csv", None, None, "content policy: 1 sources link over plain http (news2019_price); use https "
+            "where the site offers it", "warning") in found(raw)

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from evidash.schema import VERDICT_LABELS
+from evidash.vocab import VERDICT_LABELS
 
 from .conftest import ROOT
 from .test_browser import assert_no_exception, goto
