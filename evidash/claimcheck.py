@@ -74,6 +74,19 @@ def source_links(ev: Evidence, source_ids: list[str]) -> str:
     return " · ".join(parts)
 
 
+def concerns_label(ev: Evidence, concerns) -> str:
+    """The treatments a claim is about, by name ("IV ketamine and Esketamine"), in the order of treatments.csv."""
+    wanted = set(ids(concerns))
+    names = [t.name for t in ev.treatments.itertuples() if t.treatment_id in wanted]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names) if names else "Not stated"
+
+
+def article_note(ev: Evidence, source_id: str) -> str:
+    """What a reader should know about the article itself (e.g. that it promotes a clinic): its source note."""
+    match = ev.sources.loc[ev.sources["source_id"] == source_id, "note"]
+    return str(match.iloc[0]) if len(match) and isinstance(match.iloc[0], str) else ""
+
+
 def article_title(ev: Evidence, source_id: str) -> str:
     match = ev.sources.loc[ev.sources["source_id"] == source_id, "title"]
     return str(match.iloc[0]) if len(match) else source_id
@@ -95,6 +108,7 @@ def claims_table(ev: Evidence, claims: pd.DataFrame) -> pd.DataFrame:
             "Topic": CLAIM_TOPIC_LABELS.get(c["topic"], c["topic"]),
             "Verdict": verdict_label(c["verdict"]),
             "Reason": c["reason"],
+            "About": concerns_label(ev, c.get("concerns")),
             "Cells": "; ".join(ids(c["cell_ids"])),
             "Sources": "; ".join(f"{titles.get(s, s)} [{types.get(s, '?')}]" for s in decisive),
             "Reviewed": c["reviewed"],

@@ -25,7 +25,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 # What a note admits about a source that was not fully seen: such a source is not used until it is.
 UNSEEN = re.compile(r"\bnot\s+(?:seen|captured)\b|\btitle\s+describes\b|\bexact\s+title\b", re.I)
 # Research papers: a reader needs the authors to find them.
-RESEARCH_TYPES = ("rct", "meta_analysis", "observational", "review", "economic_evaluation")
+RESEARCH_TYPES = ("rct", "meta_analysis", "observational", "review", "economic_evaluation", "preclinical")
 
 # Which source types can carry a number obtained by each design (the badge follows that source).
 DESIGN_SOURCE_TYPES = {

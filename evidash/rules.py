@@ -48,8 +48,10 @@ LIST_SEPARATOR = ";"  # cell_ids and source_ids of a claim: ids separated by sem
 
 
 def id_list(value) -> list[str]:
-    """The ids in a semicolon-separated list field ('' and None give [])."""
-    return [part.strip() for part in str(value or "").split(LIST_SEPARATOR) if part.strip()]
+    """The ids in a semicolon-separated list field ('', None and NaN give [])."""
+    if blank(value):
+        return []
+    return [part.strip() for part in str(value).split(LIST_SEPARATOR) if part.strip()]
 
 
 def band_for_percent(percent: float) -> str:
@@ -299,6 +301,9 @@ CLAIM_RULES = (
     RowRule("claim_lists_a_cell", "cell_ids",
             lambda r: not blank(r.get("cell_ids")) and not id_list(r["cell_ids"]),
             lambda r: f"list at least one cell id (separate several with '{LIST_SEPARATOR}')"),
+    RowRule("claim_rests_on_evidence", "source_ids",
+            lambda r: not id_list(r.get("cell_ids")) and not id_list(r.get("source_ids")),
+            lambda r: "a verdict rests on evidence: list its deciding sources, its cells, or both"),
 )
 COMPARISON_RULES = (
     RowRule("treatments_differ", "treatment_b",
@@ -345,6 +350,7 @@ FOREIGN_KEYS = (
     ForeignKey("effects.csv", "source_id", "sources.csv", "source_id", "source"),
     ForeignKey("claims.csv", "source_id", "sources.csv", "source_id", "source"),
     ForeignKey("claims.csv", "condition_id", "conditions.csv", "condition_id", "condition"),
+    ForeignKey("claims.csv", "concerns", "treatments.csv", "treatment_id", "treatment", is_list=True),
     ForeignKey("claims.csv", "cell_ids", "cells.csv", "cell_id", "cell", is_list=True),
     ForeignKey("claims.csv", "source_ids", "sources.csv", "source_id", "source", is_list=True),
     ForeignKey("comparisons.csv", "treatment_a", "treatments.csv", "treatment_id", "treatment"),

@@ -183,11 +183,12 @@ class ClaimSchema(pa.DataFrameModel):
     claim_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
     source_id: Series[str]
     claim: Series[str] = pa.Field(str_length={"max_value": 300})
+    concerns: Series[str]  # the treatment(s) the claim is about, ids separated by ';' (FK treatments.csv)
     condition_id: Series[str] = _optional()
     topic: Series[str] = pa.Field(isin=CLAIM_TOPICS)
     verdict: Series[str] = pa.Field(isin=VERDICTS)
     reason: Series[str] = pa.Field(str_length={"max_value": 400})
-    cell_ids: Series[str]
+    cell_ids: Series[str] = _optional()
     source_ids: Series[str] = _optional()
     reviewed: Series[str] = pa.Field(str_matches=DATE_PATTERN, real_date=(), not_future=())
 

@@ -231,22 +231,22 @@ def claim_and_comparison_sources(raw: RawTables) -> set[str]:
 
 
 def _claims_problems(raw: RawTables) -> list[Problem]:
-    """A claim comes from a web article; its decisive sources are cited by its cells (else a warning)."""
+    """A claim comes from a web article, and the cells it cites are about the treatments it concerns."""
     f, out = raw.frames, []
     claims, types = f["claims.csv"], dict(zip(f["sources.csv"]["source_id"], f["sources.csv"]["source_type"]))
-    cited_by_cell: dict[str, set] = {}
-    for cell_id, source_id in zip(f["citations.csv"]["cell_id"], f["citations.csv"]["source_id"]):
-        cited_by_cell.setdefault(cell_id, set()).add(source_id)
+    cell_treatment = dict(zip(f["cells.csv"]["cell_id"], f["cells.csv"]["treatment_id"]))
     for index, claim in zip(claims.index, claims.to_dict("records")):
         row, article = _line(claims, index), claim["source_id"]
         if article in types and types[article] != CLAIM_SOURCE_TYPE:
             out.append(Problem("claims.csv", row, "source_id", f"the article a claim comes from must be a {CLAIM_SOURCE_TYPE} "
                                                                f"source; '{article}' is a {types[article]}"))
-        backing = set().union(*(cited_by_cell.get(c, set()) for c in id_list(claim["cell_ids"])))
-        for source_id in id_list(claim["source_ids"]):
-            if source_id in types and "citations.csv" not in raw.unreadable and source_id not in backing:
-                out.append(Problem("claims.csv", row, "source_ids", f"source '{source_id}' is not cited by any of the claim's "
-                                                                    "cells; a verdict rests on the cells, so cite it there first", "warning"))
+        concerns = set(id_list(claim.get("concerns")))
+        for cell_id in id_list(claim["cell_ids"]):
+            treatment = cell_treatment.get(cell_id)
+            if concerns and treatment and treatment not in concerns:
+                out.append(Problem("claims.csv", row, "cell_ids", f"cell '{cell_id}' is about '{treatment}', which this claim "
+                                                                  f"does not concern ({'; '.join(sorted(concerns))}): answer a "
+                                                                  "claim with the treatment it is about"))
     return out
 
 

@@ -69,6 +69,7 @@ SOURCE_TYPES = {
     "observational": SourceType("Observational", 3),
     "economic_evaluation": SourceType("Economic evaluation", 3),
     "review": SourceType("Review", 3),
+    "preclinical": SourceType("Animal or laboratory study", 3),
     "payer": SourceType("Payer policy", 3),
     "statistics": SourceType("Official statistics", 3),
     "think_tank": SourceType("Think tank / opinion", 4),
@@ -127,8 +128,8 @@ VERDICTS = {  # strongest support first
     "supported": Verdict("Supported", "Supported", "Accurate", ":material/check_circle:", "✓"),
     "partly_supported": Verdict("Partly supported", "Partly supported", "Partly accurate", ":material/contrast:", "◐"),
     "overstated": Verdict("Overstated", "Overstated", "Goes too far", ":material/unfold_more:", "▲"),
-    "not_supported": Verdict("Not supported by current evidence", "Not supported", "Not enough evidence to say",
-                             ":material/help_outline:", "?"),
+    "insufficient": Verdict("No good evidence either way", "Not enough evidence", "Not enough evidence to say",
+                            ":material/help_outline:", "?"),
     "contradicted": Verdict("Contradicted", "Contradicted", "Wrong", ":material/cancel:", "✗"),
 }
 CLAIM_TOPICS = {

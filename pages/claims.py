@@ -9,12 +9,15 @@ from evidash.vocab import CLAIM_TOPIC_LABELS, VERDICTS
 from evidash.state import PageState, run_page
 
 LEGEND = (
-    "Each claim is paraphrased from one of four popular web articles and judged only on the dashboard's own cells "
-    "(click a cell link to see its evidence card and sources). The scale, strongest first:\n\n"
+    "Each claim is paraphrased from one of four popular web articles and judged on the published evidence: the "
+    "deciding sources named on its card and the dashboard's cells it links to (click one to see its evidence card). "
+    "Each card says which drug the claim is about: IV ketamine (clinics, off-label), esketamine nasal spray "
+    "(Spravato), or both. The scale, strongest support first:\n\n"
     + "\n".join(f"- {claimcheck.verdict_markdown(v)}" for v in VERDICTS)
-    + "\n\n*Partly supported*: part of the claim holds, or it holds for one treatment or condition but not another. "
+    + "\n\n*Partly supported*: part of the claim holds, or it holds for one drug or condition but not another. "
     "*Overstated*: there is something behind it, but the claim goes further than the evidence. "
-    "*Not supported by current evidence*: our cells hold nothing that backs it."
+    "*No good evidence either way*: the studies that exist are too few or too small to say; this is not the same "
+    "as *Contradicted*, where good evidence shows the claim is wrong."
 )
 
 
@@ -30,10 +33,13 @@ def claim_card(ev, claim: dict, key: str, link: bool = True) -> None:
     lines = [
         f"{claimcheck.verdict_markdown(claim['verdict'])} · {escape_md(topic)} · {escape_md(condition)}",
         f"**Claim** (paraphrased): {escape_md(claim['claim'])}",
+        f"**About:** {escape_md(claimcheck.concerns_label(ev, claim.get('concerns')))}",
         f"**From:** [{escape_md(claimcheck.article_title(ev, claim['source_id']))}]({urlstate.link('sources', source=claim['source_id'])}) (web article)",
         f"**Why:** {escape_md(claim['reason'])}",
-        f"**Cells it rests on:** {claimcheck.cell_links(ev, claimcheck.ids(claim['cell_ids']))}",
     ]
+    cells = claimcheck.ids(claim.get("cell_ids"))
+    if cells:
+        lines.append(f"**Cells it rests on:** {claimcheck.cell_links(ev, cells)}")
     decisive = claimcheck.source_links(ev, claimcheck.ids(claim.get("source_ids")))
     if decisive:
         lines.append(f"**Deciding sources:** {decisive}")
@@ -65,6 +71,9 @@ def body(state: PageState) -> None:
         st.caption("Claims about this condition, or judged on one of its cells. Choose All conditions for every claim.")
     for article, group in claims.groupby("source_id", sort=False):
         st.markdown(f"#### From “{escape_md(claimcheck.article_title(ev, article))}”")
+        note = claimcheck.article_note(ev, article)
+        if note:
+            st.caption(f"About this article: {escape_md(note)}")
         for claim in group.to_dict("records"):
             claim_card(ev, claim, key=f"claim_{claim['claim_id']}")
 

@@ -75,8 +75,8 @@ MINI = {
     "blocked_hosts.csv": "host,reason\nmirror.example.com,copy host\n",
     "glossary.csv": "term,expansion,explanation\nTRD,Treatment-resistant depression,Depression that has not improved after adequate trials.\n",
     "claims.csv": (
-        "claim_id,source_id,claim,condition_id,topic,verdict,reason,cell_ids,source_ids,reviewed\n"
-        "alpha_fast,blog2024_alpha,Alpha works within hours.,mdd,onset,supported,A trial found a first effect within hours.,alpha.mdd.onset,smith2020_trial,2026-11-01\n"
+        "claim_id,source_id,claim,concerns,condition_id,topic,verdict,reason,cell_ids,source_ids,reviewed\n"
+        "alpha_fast,blog2024_alpha,Alpha works within hours.,alpha,mdd,onset,supported,A trial found a first effect within hours.,alpha.mdd.onset,smith2020_trial,2026-11-01\n"
     ),
     "comparisons.csv": (
         "comparison_id,treatment_a,treatment_b,condition_id,study,source_id,locator,design,n,outcome,measure,measure_note,"

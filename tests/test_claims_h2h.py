@@ -53,11 +53,25 @@ def test_claim_card_shows_verdict_and_links_to_its_cells_and_sources(claims):
         assert f"**{escape_md(VERDICT_LABELS[claim['verdict']])}**" in card
         assert ":material/" in card.split("**")[0]  # an icon before the word: never colour alone
         assert escape_md(claim["reason"]) in card
-        for cell_id in claim["cell_ids"].split(";"):
+        for cell_id in [c for c in claim["cell_ids"].split(";") if c]:
             assert f"(/overview?cell={cell_id})" in card
         for source_id in claim["source_ids"].split(";"):
             assert f"(/sources?source={source_id})" in card
         assert f"(/sources?source={claim['source_id']})" in card  # the article it comes from
+
+
+def test_claim_card_names_the_drug_it_concerns_and_the_article_note(claims):
+    """Each card says which treatment(s) the claim is about (by name, from treatments.csv), and an article's note
+    (e.g. that it promotes a clinic) is shown under its heading."""
+    names = {t["treatment_id"]: t["name"] for t in rows("treatments.csv")}
+    at = app("claims")
+    for claim in claims:
+        about = [names[t] for t in names if t in claim["concerns"].split(";")]
+        assert about and all(escape_md(name) in card_of(at, claim).split("**About:**")[1].split("\n")[0] for name in about)
+    notes = {s["source_id"]: s["note"] for s in rows("sources.csv")}
+    for article in {c["source_id"] for c in claims}:
+        if notes.get(article):
+            assert f"About this article: {escape_md(notes[article])}" in texts(at)
 
 
 def test_claim_cell_link_opens_that_cells_evidence_card(claims):

@@ -147,6 +147,8 @@ ROW_CASES = {
                                              "measure 'price' does not fit attribute 'se_cardiovascular' (use one of incidence)"),
     "source_needs_a_link": ("sources.csv", 3, dict(url=""), "url", "a source needs at least one of url, doi or pmid"),
     "claim_lists_a_cell": ("claims.csv", 2, dict(cell_ids=" ; "), "cell_ids", "list at least one cell id (separate several with ';')"),
+    "claim_rests_on_evidence": ("claims.csv", 2, dict(cell_ids="", source_ids=""), "source_ids",
+                                "a verdict rests on evidence: list its deciding sources, its cells, or both"),
     "treatments_differ": ("comparisons.csv", 2, dict(treatment_b="alpha"), "treatment_b", "treatment_b must differ from treatment_a"),
     "ci_low_le_ci_high": ("comparisons.csv", 2, dict(ci_low="19", effect="19"), "ci_high", "ci_high 18 is smaller than ci_low 19"),
     "effect_not_below_ci_low": ("comparisons.csv", 2, dict(effect="1"), "effect", "effect 1 is below ci_low 2"),
@@ -189,7 +191,7 @@ def test_every_row_rule_has_a_case():
     [("comparisons.csv", 2, dict(effect="2"))], [("comparisons.csv", 2, dict(effect="18"))],
     [("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure=""))],
     [("cells.csv", 2, dict(reviewed=dt.date.today().isoformat()))],
-    [("claims.csv", 2, dict(cell_ids="alpha.mdd.onset;beta.mdd.onset"))],  # a listed cell without citations
+    [("claims.csv", 2, dict(concerns="alpha;beta", cell_ids="alpha.mdd.onset;beta.mdd.onset"))],  # a listed cell without citations
 ])
 def test_valid_edge_passes(raw, edits):
     for file, line, values in edits:
@@ -217,6 +219,7 @@ FK_CASES = {
     ("effects.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
     ("claims.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
     ("claims.csv", "condition_id"): ("flu", "unknown condition 'flu' (not in conditions.csv)"),
+    ("claims.csv", "concerns"): ("alpha;gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
     ("claims.csv", "cell_ids"): ("alpha.mdd.onset; ghost", "unknown cell 'ghost' (not in cells.csv)"),
     ("claims.csv", "source_ids"): ("smith2020_trial;ghost", "unknown source 'ghost' (not in sources.csv)"),
     ("comparisons.csv", "treatment_a"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
@@ -372,15 +375,16 @@ def test_claim_article_is_a_web_article(raw):
                                                "'smith2020_trial' is a rct") in found(raw)
 
 
-def test_claim_sources_are_cited_by_its_cells(raw):
-    edit(raw, "claims.csv", 2, source_ids="smith2020_trial;agency_label")
-    assert found(raw) == {warning("claims.csv", 2, "source_ids", "source 'agency_label' is not cited by any of the claim's "
-                                                                 "cells; a verdict rests on the cells, so cite it there first")}
+def test_claim_cells_are_about_the_treatments_it_concerns(raw):
+    edit(raw, "claims.csv", 2, cell_ids="alpha.mdd.onset;beta.mdd.onset")
+    assert error("claims.csv", 2, "cell_ids", "cell 'beta.mdd.onset' is about 'beta', which this claim does not concern "
+                                              "(alpha): answer a claim with the treatment it is about") in found(raw)
+    edit(raw, "claims.csv", 2, concerns="alpha;beta")
+    assert not [p for p in found(raw) if p[0] == "claims.csv" and p[2] == "cell_ids"]
 
 
-def test_claim_source_warning_needs_readable_citations(raw):
-    edit(raw, "claims.csv", 2, source_ids="agency_label")
-    raw.unreadable.add("citations.csv")
+def test_claim_may_rest_on_sources_alone(raw):
+    edit(raw, "claims.csv", 2, cell_ids="", source_ids="smith2020_trial")
     assert not [p for p in found(raw) if p[0] == "claims.csv"]
 
 
