@@ -34,13 +34,14 @@ DESIGN_SOURCE_TYPES = {
     "open_label": ("rct", "observational"),
     "observational": ("observational", "rct"),
     "case_series": ("observational",),
-    "label": ("label", "regulatory"),
+    "label": ("label", "regulatory", "manufacturer"),  # a manufacturer's brief summary reprints the label
     "guideline": ("guideline",),
     "hta": ("hta",),
     "fee_schedule": ("payer", "regulatory"),
     "cost_study": ("economic_evaluation", "observational", "hta"),
     "payer_policy": ("payer",),
-    "price_list": ("clinic", "news", "manufacturer", "think_tank"),
+    "price_list": ("clinic", "news", "manufacturer", "think_tank", "web_article"),
+    "service_info": ("clinic", "manufacturer", "web_article", "news"),  # what a service says it does (session length, steps)
     "drug_list_price": ("news", "hta", "manufacturer", "payer", "regulatory", "statistics"),
     "survey": ("observational", "statistics", "think_tank"),
     "review": ("review", "meta_analysis", "guideline"),

@@ -543,7 +543,7 @@ PROVENANCE_CASES = {
                               "'agency_label' is not one of this cell's citations"),
     "headline_source fits the design": ("cells.csv", 4, dict(design="label"), "design",
                                         "design 'label' does not fit the headline source 'smith2020_trial', a rct source "
-                                        "(fits: label, regulatory)"),
+                                        "(fits: label, regulatory, manufacturer)"),
     "n in the headline source's figures": ("cells.csv", 4, dict(n="301"), "n",
                                            "n=301 is not in the figures of the headline source 'smith2020_trial'"),
     "headline numbers in figures": ("cells.csv", 3, dict(headline="USD 400-900 per session"), "headline",
