@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 sys.path.insert(0, str(REPO))
 
+from evidash.provenance import DESIGN_SOURCE_TYPES  # noqa: E402
 from evidash.rules import HEADLINE_MAX  # noqa: E402
 from evidash.schema import TABLES  # noqa: E402
 
@@ -148,7 +149,7 @@ def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
                      np.where(status == "not_applicable", "Not applicable", ""))
     num_text = pd.Series(vmin).round(2).astype(str) + "-" + pd.Series(vmax).round(2).astype(str) + " " + pd.Series(unit)
     value = np.where(has_num, num_text.to_numpy(), value)
-    value = np.where(reported & ~has_num, "Reported qualitatively (synthetic value for " + pd.Series(cell_id) + ")", value)
+    value = np.where(reported & ~has_num, "Reported qualitatively (synthetic value)", value)
     detail = np.where(reported, "Synthetic detail: a made-up summary of the evidence behind this cell, written to exercise the layout with text of realistic length.",
                       np.where(status == "no_evidence", "Searched PubMed, guideline and regulator sites (synthetic): nothing found for this cell.",
                                "Synthetic: this attribute does not apply to this treatment."))
@@ -239,13 +240,46 @@ def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
     extra = pd.DataFrame({"cell_id": cit_cell[lone], "source_id": others[lone % len(others)],
                           "locator": rng.choice(LOCATORS, len(lone))})
     citations = pd.concat([citations, extra], ignore_index=True)
-    # Provenance: each citation records (synthetic) figures holding the cell's numbers; the first citation of a
-    # cell carries its headline.
+    # The headline's source must fit the cell's design (an RCT number from an RCT, a fee from a fee schedule):
+    # a cell none of whose sources fits gets one more citation, to the first source of a fitting type.
+    types = dict(zip(sources["source_id"], sources["source_type"]))
+    designs = dict(zip(cells["cell_id"], cells["design"]))
+    first_of_type: dict[str, str] = {}
+    for sid, kind in zip(sources["source_id"], sources["source_type"]):
+        first_of_type.setdefault(kind, sid)
+    attribute_types = {a: set(str(t).split(";")) for a, t in zip(attrs["attribute_id"], attrs.get("headline_types", []))
+                       if isinstance(t, str) and t.strip()}
+    cell_attribute = dict(zip(cells["cell_id"], cells["attribute_id"]))
+
+    def allowed(cell: str) -> list[str] | None:
+        """The source types that may carry this cell's headline (its design's, within its attribute's), in order."""
+        design, limit = designs.get(cell), attribute_types.get(cell_attribute[cell])
+        kinds = list(DESIGN_SOURCE_TYPES[design]) if isinstance(design, str) else None
+        if limit:
+            kinds = [k for k in (kinds or SOURCE_TYPES) if k in limit]
+        return kinds
+
+    headline, fitting = {}, []
+    for cell, sid in zip(citations["cell_id"], citations["source_id"]):
+        kinds = allowed(cell)
+        if cell not in headline and (kinds is None or types[sid] in kinds):
+            headline[cell] = sid
+    cited = citations.groupby("cell_id")["source_id"].agg(set).to_dict()
+    for cell in designs:
+        if cell in cited and cell not in headline:
+            sid = next((first_of_type[k] for k in allowed(cell) or [] if k in first_of_type
+                        and first_of_type[k] not in cited[cell]), None)
+            if sid:
+                fitting.append({"cell_id": cell, "source_id": sid, "locator": LOCATORS[0]})
+                headline[cell] = sid
+    citations = pd.concat([citations, pd.DataFrame(fitting, columns=["cell_id", "source_id", "locator"])], ignore_index=True)
+    # Provenance: each citation records (synthetic) figures holding the cell's numbers; one citation per cell
+    # carries its headline.
     numbers = cells.set_index("cell_id")[["n", "value_min", "value_max"]].astype("Float64")
-    listed = numbers.apply(lambda r: " ".join(f"{v:g}" for v in r.dropna()), axis=1)
+    listed = numbers.apply(lambda r: " ".join(f"{v:.12g}" for v in r.dropna()), axis=1)
     citations["figures"] = "Synthetic figures: " + citations["cell_id"].map(listed).fillna("") + " " + cells.set_index(
         "cell_id").loc[citations["cell_id"], "headline"].fillna("").to_numpy()
-    cells["headline_source"] = cells["cell_id"].map(citations.drop_duplicates("cell_id").set_index("cell_id")["source_id"])
+    cells["headline_source"] = cells["cell_id"].map(headline)
 
     # ---- effects: 2-4 per side-effect cell (reported ones) ----------------------------------------
     se_ids = cells.loc[se, "cell_id"].to_numpy()

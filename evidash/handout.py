@@ -119,6 +119,17 @@ class _Refs:
                        for c in ev.claims.to_dict("records")} if len(ev.claims) else {}
         self.known = set(ev.sources["source_id"])
         self.numbers: dict[str, int] = {}
+        # What each source itself reports at its locator, per citing cell (citations.csv: figures, locator).
+        self.reports = {(c, s): (loc, fig) for c, s, loc, fig in zip(
+            ev.citations["cell_id"], ev.citations["source_id"], ev.citations["locator"],
+            ev.citations["figures"] if "figures" in ev.citations else [None] * len(ev.citations))}
+        self.cells_of: dict[str, list[str]] = {}  # source -> the cells of this handout that cite it
+
+    def _used(self, cell_ids) -> None:
+        for cell in cell_ids:
+            for sid in self.by_cell.get(cell, []):
+                if cell not in self.cells_of.setdefault(sid, []):
+                    self.cells_of[sid].append(cell)
 
     def number(self, source_ids) -> list[int]:
         out = []
@@ -132,11 +143,22 @@ class _Refs:
         return out
 
     def of_cells(self, cell_ids) -> list[int]:
+        self._used(cell_ids)
         return self.number([s for c in cell_ids for s in self.by_cell.get(c, [])])
+
+    def reported(self, sid: str) -> list[tuple[str, str, str]]:
+        """(cell, locator, figures) for each cell of this handout that cites ``sid`` with figures."""
+        out = []
+        for cell in self.cells_of.get(sid, []):
+            locator, figures = self.reports.get((cell, sid), (None, None))
+            if isinstance(figures, str) and figures.strip():
+                out.append((cell, locator if isinstance(locator, str) else "", figures))
+        return out
 
     def of_row(self, row: dict) -> list[int]:
         cells = [row["Cell id"]] if isinstance(row.get("Cell id"), str) else []
         cells += claimcheck.ids(row.get("Cells"))
+        self._used(cells)
         sources = [s for c in cells for s in self.by_cell.get(c, [])]
         if isinstance(row.get("Comparison id"), str):
             sources.append(self.comparison.get(row["Comparison id"]))
@@ -225,6 +247,8 @@ def _styles():
         "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.6),
         "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, fontSize=7, leading=8.6),
         "ref": ParagraphStyle("ref", parent=base, fontSize=8, leading=10.4, leftIndent=16, firstLineIndent=-16, spaceAfter=3),
+        "reports": ParagraphStyle("reports", parent=base, fontSize=8, leading=10.4, leftIndent=24, spaceAfter=2,
+                                  textColor=HexColor("#333333")),
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=HexColor("#333333")),
         "qr": ParagraphStyle("qr", parent=base, fontSize=7, leading=8.5, alignment=1),
     }
@@ -485,8 +509,12 @@ def _references(ev: Evidence, refs: _Refs, styles) -> list:
     for sid, number in refs.numbers.items():
         source = sources.loc[sid].to_dict()
         links = " · ".join(f"{escape(label)}: {_link(url, url)}" for label, url in bib.links(source))
-        story.append(KeepTogether([Paragraph(f"{number}.&nbsp;{escape(bib.vancouver(source))}" + (f" {links}" if links else ""),
-                                             styles["ref"])]))
+        block = [Paragraph(f"{number}.&nbsp;{escape(bib.vancouver(source))}" + (f" {links}" if links else ""), styles["ref"])]
+        for cell, locator, figures in refs.reported(sid):  # what the source itself reports, for each cell it backs
+            where = f" ({escape(locator)})" if locator else ""
+            block.append(Paragraph(f"<i>{escape(claimcheck.cell_link_text(ev, cell))}</i>{where}: the source reports "
+                                   f"{escape(figures)}", styles["reports"]))
+        story.append(KeepTogether(block))
     return story
 
 

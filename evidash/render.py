@@ -355,11 +355,12 @@ def md_url(url: str) -> str:
     return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
 
 
-def bibliography_entry(number: int, source, cited: list[str]) -> str:
+def bibliography_entry(number: int, source, cited: list[str], names: dict[str, str] | None = None) -> str:
     """One reference as markdown: number, Vancouver text (escaped), real links, type and strength,
-    and 'cited by' links that open each citing cell's evidence card."""
+    and 'cited by' links, named by cell (``names``: views.cell_names), that open each citing cell's evidence card."""
     links = " · ".join(f"[{label} ↗]({md_url(url)})" for label, url in bib.links(source))
-    cells = ", ".join(f"[{escape_md(c)}]({link('overview', cell=c)})" for c in cited[:CITED_BY_SHOWN])
+    names = names or {}
+    cells = "; ".join(f"[{escape_md(names.get(c, 'a cell'))}]({link('overview', cell=c)})" for c in cited[:CITED_BY_SHOWN])
     more = f" and {len(cited) - CITED_BY_SHOWN} more" if len(cited) > CITED_BY_SHOWN else ""
     return (f"**{number}.** {escape_md(bib.vancouver(source))}  \n"
             f"{links or '*no online link*'}  \n"

@@ -250,9 +250,9 @@ def _claims_problems(raw: RawTables) -> list[Problem]:
     return out
 
 
-# The provenance rules (figures, headline source, numbers traced to their source): warnings while the data
-# round that fills them is under way, errors once it has landed.
-PROVENANCE_SEVERITY = "warning"
+# The provenance rules (figures, headline source, numbers traced to their source): errors since the data round
+# of 2026-12-06 filled them (they were warnings while it was under way).
+PROVENANCE_SEVERITY = "error"
 
 FILE_RULES = {
     "cells.csv": _cells_problems,

@@ -38,6 +38,16 @@ def colour_map(ev: Evidence) -> dict[str, str]:
     return dict(zip(ev.treatments["short_name"], ev.treatments["colour"]))
 
 
+def cell_names(ev: Evidence) -> dict[str, str]:
+    """Every cell's readable name, "<treatment short name> · <attribute name> (<condition>)", by cell id: what a
+    viewer reads wherever a cell is named (never its id)."""
+    treatments = dict(zip(ev.treatments["treatment_id"], ev.treatments["short_name"]))
+    attributes = dict(zip(ev.attributes["attribute_id"], ev.attributes["name"]))
+    conditions = dict(zip(ev.conditions["condition_id"], ev.conditions["name"]))
+    return {c: f"{treatments.get(t, t)} · {attributes.get(a, a)}" + (f" ({conditions.get(k, k)})" if isinstance(k, str) else "")
+            for c, t, a, k in zip(ev.cells["cell_id"], ev.cells["treatment_id"], ev.cells["attribute_id"], ev.cells["condition_id"])}
+
+
 def condition_label(ev: Evidence, condition: str) -> str:
     if condition == ALL:
         return "All conditions"

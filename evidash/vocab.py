@@ -121,7 +121,7 @@ DESIGNS = {  # how the number was obtained
     "guideline": Term("guideline"), "hta": Term("HTA"), "fee_schedule": Term("fee schedule"),
     "cost_study": Term("cost study"), "payer_policy": Term("payer policy"), "price_list": Term("clinic price list"),
     "drug_list_price": Term("drug list price"), "survey": Term("survey"), "review": Term("review"),
-    "service_info": Term("service information page"),
+    "service_info": Term("service page"),
 }
 STATUSES = ("reported", "no_evidence", "not_applicable")
 

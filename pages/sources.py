@@ -11,6 +11,7 @@ def body(state: PageState) -> None:
     ev = state.evidence
     table = views.sources_table(ev)
     cited = dict(zip(table["source_id"], table["Cells"]))
+    names = views.cell_names(ev)
     wanted, bad = urlstate.from_url("source", ev)
     if bad:
         st.info(urlstate.notice("source", ev), icon=":material/info:")
@@ -18,7 +19,7 @@ def body(state: PageState) -> None:
         row = ev.sources[ev.sources["source_id"] == wanted].iloc[0]
         with st.container(border=True, key="selected_source"):
             st.subheader("Selected source")
-            st.markdown(render.bibliography_entry(1, row, cited[wanted]))
+            st.markdown(render.bibliography_entry(1, row, cited[wanted], names))
             render.reference_exports(st, ev.sources[ev.sources["source_id"] == wanted], f"source-{wanted}", "This reference")
     if urlstate.seed_from_url("types", ev):
         st.info(urlstate.notice("types", ev), icon=":material/info:")
@@ -43,7 +44,7 @@ def body(state: PageState) -> None:
         st.subheader(f"{kind} ({len(group)})")
         for source in group.to_dict("records"):
             number += 1
-            st.markdown(render.bibliography_entry(number, source, cited.get(source["source_id"], [])))
+            st.markdown(render.bibliography_entry(number, source, cited.get(source["source_id"], []), names))
 
 
 run_page("sources", body)

@@ -111,6 +111,18 @@ def test_overview_handout_has_condition_treatments_every_reference_and_permalink
     assert any(u.startswith("https://doi.org/") for u in uris) and any("pubmed.ncbi.nlm.nih.gov" in u for u in uris)
 
 
+def test_handout_references_show_what_each_source_reports():
+    """Under each reference, for each cell of the view that cites it: the source's own figures and locator."""
+    at = app(condition="trd", treatments=["ketamine_iv", "ect"])
+    matrix = views.matrix(EV, "trd", ["ketamine_iv", "ect"])
+    cells = {c for col in matrix.treatment_columns for c in matrix.cell_ids[col] if isinstance(c, str)}
+    cited = EV.citations[EV.citations["cell_id"].isin(cells) & EV.citations["figures"].fillna("").str.strip().ne("")]
+    assert len(cited), "the view's cells carry their sources' figures"
+    words = flat(read(download_handout(at)[0])[0])
+    for row in cited.head(5).itertuples():
+        assert f"the source reports {flat(row.figures)}" in words, (row.cell_id, row.source_id)
+
+
 def test_handout_follows_the_treatment_filter_and_group():
     at = app(condition="ptsd", treatments=["ketamine_iv", "cbt"], group="onset")
     pdf, _ = download_handout(at, "Letter")

@@ -189,21 +189,25 @@ def test_sources_line_sits_below_multi_line_tick_labels(ev):
 def test_badge_follows_the_source_of_the_headline_number(mini_dir):
     """A number from an observational study wears the observational badge, even when the cell also cites a
     meta-analysis (as context)."""
-    _rewrite(mini_dir, "sources.csv", lambda f: pd.concat([f, pd.DataFrame([{
-        "source_id": "review2021_chart", "title": "A chart review", "authors": "Lee K", "publisher": "J Obs", "year": "2021",
-        "url": "https://doi.org/10.1000/chart", "doi": "10.1000/chart", "source_type": "observational"}])]).fillna(""))
-    _rewrite(mini_dir, "citations.csv", lambda f: pd.concat([f, pd.DataFrame([{
-        "cell_id": "alpha.se_cardiovascular", "source_id": "review2021_chart", "locator": "Results",
-        "figures": "blood pressure increased in 12% of 300 patients"}])]).fillna(""))
-    _rewrite(mini_dir, "sources.csv", lambda f: f.assign(source_type=f["source_type"].where(f["source_id"] != "smith2020_trial",
-                                                                                           "meta_analysis")))
+    _rewrite(mini_dir, "sources.csv", lambda f: pd.concat([f, pd.DataFrame([
+        {"source_id": "review2021_chart", "title": "A chart review", "authors": "Lee K", "publisher": "J Obs", "year": "2021",
+         "url": "https://doi.org/10.1000/chart", "doi": "10.1000/chart", "source_type": "observational"},
+        {"source_id": "pooled2022_ma", "title": "A meta-analysis", "authors": "Kim J", "publisher": "J Meta", "year": "2022",
+         "url": "https://doi.org/10.1000/pooled", "doi": "10.1000/pooled", "source_type": "meta_analysis"}])]).fillna(""))
+    cell = load_evidence(mini_dir).cells.set_index("cell_id").loc["alpha.se_cardiovascular"]
+    numbers = f"{cell['headline']}; n={cell['n']}" if str(cell["n"]) not in ("", "nan") else str(cell["headline"])
+    _rewrite(mini_dir, "citations.csv", lambda f: pd.concat([f, pd.DataFrame([
+        {"cell_id": "alpha.se_cardiovascular", "source_id": "review2021_chart", "locator": "Results", "figures": numbers},
+        {"cell_id": "alpha.se_cardiovascular", "source_id": "pooled2022_ma", "locator": "Abstract",
+         "figures": "mean blood pressure rise, 15 trials"}])]).fillna(""))
     strongest = load_evidence(mini_dir).cells.set_index("cell_id").loc["alpha.se_cardiovascular", "best_source_type"]
-    assert strongest == "meta_analysis"  # the headline source is smith2020_trial, now a meta-analysis
+    assert strongest != "observational"  # before: the headline comes from the trial, a stronger source
     _rewrite(mini_dir, "cells.csv", lambda f: f.assign(headline_source=f["headline_source"].where(
         f["cell_id"] != "alpha.se_cardiovascular", "review2021_chart"), design=f["design"].where(
         f["cell_id"] != "alpha.se_cardiovascular", "observational")))
     ev = load_evidence(mini_dir)
     cell = ev.cells.set_index("cell_id").loc["alpha.se_cardiovascular"]
+    assert "meta_analysis" in set(ev.citations.loc[ev.citations["cell_id"] == "alpha.se_cardiovascular", "source_type"])
     assert cell["best_source_type"] == "observational" and views.badge(cell) == "Observational"
     assert ev.ok and not [p for p in ev.problems if "alpha.se_cardiovascular" in str(p)]
 
@@ -267,3 +271,19 @@ def test_shown_figures_are_shared_read_only_and_copies_do_not_touch_them():
     copy.update_layout(title_text="changed", font_size=30)
     assert json.dumps(fig.to_dict(), sort_keys=True, default=str) == before
     assert copy.layout.title.text == "changed" and fig.layout.title.text != "changed"
+
+
+def test_cited_by_names_each_cell_and_links_its_card():
+    """The Sources page names citing cells as a viewer reads them; the cell id is only in the link."""
+    from evidash import render
+    from evidash.data import load_evidence
+    from .conftest import DATA
+    ev = load_evidence(DATA)
+    names = views.cell_names(ev)
+    cell = ev.cells.iloc[0]
+    assert names[cell["cell_id"]].startswith(ev.treatments.set_index("treatment_id").loc[cell["treatment_id"], "short_name"] + " · ")
+    source = ev.sources.iloc[0].to_dict()
+    entry = render.bibliography_entry(1, source, [cell["cell_id"]], names)
+    label = entry.split("cited by: ")[1]
+    assert label.startswith("[") and f"(/overview?cell={cell['cell_id']})" in label
+    assert cell["cell_id"] not in label.split("](")[0]
