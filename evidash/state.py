@@ -225,6 +225,8 @@ def presenter_qr(present: bool) -> None:
     with st.container(key="presenter_qr"):
         st.image(handout.qr_png(link, scale=4), width=156, caption="Scan to open this view",
                  alt=f"QR code of the address of this view: {link}")
+        if urlstate.local_only():  # the presenter's screen only: the audience's phones open the public address
+            st.caption(urlstate.LOCAL_ONLY_NOTICE)
 
 
 def handout_popover(container, title: str, state: PageState, filters: tuple[str, ...]) -> None:
@@ -258,6 +260,8 @@ def copy_link_popover(container=st) -> None:
     with container.popover("Copy link", icon=":material/link:", help="The address of exactly this view, to share or bookmark"):
         st.caption("Use the copy icon at the right of the address:")
         st.code(canonical_url(), language=None, wrap_lines=True)
+        if urlstate.kept("present", False) and urlstate.local_only():
+            st.caption(urlstate.LOCAL_ONLY_NOTICE)
 
 
 def handout_slot(container) -> None:
