@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import handout, lastgood, nav, registry, urlstate
+from . import handout, lastgood, nav, reconnect, registry, urlstate
 from .data import Evidence, load_evidence
 from .urlstate import canonical_url, view_url
 from .load import data_dir_from_env, data_version
@@ -21,6 +21,8 @@ from .text import DISCLAIMER, FOOTER_TAIL
 from . import views
 from .views import ALL
 
+
+reconnect.install()  # a browser that reconnects from a dead worker gets a full run (see reconnect.py)
 
 
 @st.cache_resource(show_spinner="Loading and checking the evidence data…", max_entries=4)
