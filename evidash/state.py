@@ -97,7 +97,7 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
     The returned state holds the filter values as seeded; ``filtered_body`` draws the widgets that
     change them.
     """
-    st.set_page_config(page_title=f"{title} · Evidence dashboard", page_icon="⚖️", layout="wide")  # emoji: drawn locally, no request to a font server
+    st.set_page_config(page_title=f"{title} · Evidence dashboard", page_icon=nav.PAGE_ICON, layout="wide")
     nav.ensure_navigation()
     page_css()
     try:

@@ -201,6 +201,7 @@ if [ "$STATIC" = 1 ]; then
             alias $RUNDIR/static/;
             gzip_static on;
             expires 30d;
+            include $RUNDIR/security-headers.conf;
         }"
 fi
 
@@ -208,15 +209,23 @@ USER_LINE=""
 [ "$(id -u)" -eq 0 ] && USER_LINE="user nobody nogroup;"
 UPSTREAMS=$(for p in "${WPORTS[@]}"; do printf '        server 127.0.0.1:%s max_fails=1 fail_timeout=5s;\n' "$p"; done)
 export RUNDIR HOST PORT NGINX_WORKERS USER_LINE UPSTREAMS STATIC_BLOCK
-"$PY" - "$REPO/deploy/nginx.conf.template" "$RUNDIR/nginx.conf" <<'EOF'
-import os, re, sys
-text = open(sys.argv[1], encoding="utf-8").read()
-values = {"RUNDIR": os.environ["RUNDIR"], "HOST": os.environ["HOST"], "PORT": os.environ["PORT"],
+"$PY" - "$REPO/deploy" "$RUNDIR" <<'EOF'
+import base64, hashlib, os, re, sys
+import streamlit
+
+deploy, rundir = sys.argv[1], sys.argv[2]
+# The CSP allows exactly the inline scripts of this Streamlit version's index.html, by hash.
+index = open(os.path.join(os.path.dirname(streamlit.__file__), "static", "index.html"), encoding="utf-8").read()
+inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", index, re.S)
+hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in inline)
+values = {"RUNDIR": rundir, "HOST": os.environ["HOST"], "PORT": os.environ["PORT"],
           "NGINX_WORKERS": os.environ["NGINX_WORKERS"], "USER_LINE": os.environ["USER_LINE"],
           "UPSTREAM_SERVERS": os.environ["UPSTREAMS"], "STATIC_BLOCK": os.environ["STATIC_BLOCK"],
-          "ACCESS_LOG": os.environ["RUNDIR"] + "/access.log evidash"}
-out = re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: values[m.group(1)], text)
-open(sys.argv[2], "w", encoding="utf-8").write(out)
+          "ACCESS_LOG": rundir + "/access.log evidash", "SCRIPT_HASHES": hashes}
+for src, dst in (("nginx.conf.template", "nginx.conf"), ("security-headers.conf", "security-headers.conf")):
+    text = open(os.path.join(deploy, src), encoding="utf-8").read()
+    out = re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: values[m.group(1)], text)
+    open(os.path.join(rundir, dst), "w", encoding="utf-8").write(out)
 EOF
 
 # Wait for every worker to answer its health check, then start nginx.

@@ -194,6 +194,66 @@ def test_two_browsers_keep_their_own_sessions_on_their_own_workers(balancer, bro
     assert any(e[3] == key_a and e[0].startswith("/onset") for e in entries)
 
 
+# ---------------------------------------------------------------- safe headers through nginx (deploy/security-headers.conf)
+
+CSP_RECORDER = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+
+
+def _headers(url: str) -> dict[str, str]:
+    with urllib.request.urlopen(urllib.request.Request(url), timeout=10) as resp:
+        return {k.lower(): v for k, v in resp.headers.items()}
+
+
+def test_nginx_sends_the_security_headers(balancer):
+    url, _, rundir = balancer
+    static = next((rundir / "static" / "js").glob("index.*.js")).name
+    for path in ("/", "/onset?condition=trd", "/_stcore/health", f"/static/js/{static}"):
+        h = _headers(url + path)
+        csp = h.get("content-security-policy", "")
+        assert "frame-ancestors 'self'" in csp and "default-src 'self'" in csp, (path, h)
+        script_src = re.search(r"script-src ([^;]+)", csp).group(1)
+        assert "'unsafe-eval'" not in script_src and "'unsafe-inline'" not in script_src, script_src
+        assert re.search(r"'sha256-[A-Za-z0-9+/]+=*'", script_src), script_src  # index.html's inline script, by hash
+        assert h.get("x-content-type-options") == "nosniff", (path, h)
+        assert h.get("referrer-policy") == "same-origin", (path, h)
+
+
+def test_no_csp_violations_on_any_page_through_nginx(balancer, browser, browser_context_args):
+    from evidash import registry
+
+    url, _, _ = balancer
+    ctx = browser.new_context(**browser_context_args)
+    ctx.set_default_timeout(30_000)
+    ctx.add_init_script(CSP_RECORDER)
+    console: list[str] = []
+    try:
+        page = ctx.new_page()
+        page.on("console", lambda m: console.append(m.text))
+        visited = []
+        for spec in registry.pages():
+            response = page.goto(f"{url}/{spec.slug}")
+            assert response is not None and "frame-ancestors" in (response.header_value("content-security-policy") or "")
+            _settle(page)
+            page.get_by_role("heading", name=spec.title).first.wait_for()
+            assert page.evaluate("window.__csp") == [], spec.slug
+            visited.append(spec.slug)
+        # Presenter mode with its QR code (an image from /media/), and a chart's data panel.
+        page.goto(f"{url}/overview?present=1&qr=1")
+        _settle(page)
+        page.get_by_text("Scan to open this view").first.wait_for()
+        assert page.evaluate("window.__csp") == []
+        page.goto(f"{url}/onset?condition=trd")
+        _settle(page)
+        page.get_by_text("Data, sources and downloads for this chart").first.click()
+        page.get_by_role("button", name=re.compile(r"Download data \(CSV\)")).first.wait_for()
+        assert page.evaluate("window.__csp") == []
+        assert len(visited) == len(registry.pages()) >= 9
+        assert not [m for m in console if "Content Security Policy" in m], [m for m in console if "Content Security Policy" in m]
+    finally:
+        ctx.close()
+
+
 # ---------------------------------------------------------------- a worker killed under two connected browsers
 
 def _worker_pid(rundir: Path, n: int) -> int:
