@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
     --no-static) STATIC=0; shift ;;
     --nginx-workers) NGINX_WORKERS="$2"; shift 2 ;;
     --no-warm) WARM=0; shift ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "serve.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
