@@ -184,7 +184,7 @@ def course_cost_chart(comps: pd.DataFrame, totals: list, refs: pd.DataFrame, col
         top = max(top, float(refs["high"].max()))
         values = [f"{currency} {lo:,.0f}" + (f"–{hi:,.0f}" if hi != lo else "") for lo, hi in zip(refs["low"], refs["high"])]
         fig.add_trace(go.Scatter(
-            x=refs["high"], y=refs["Row"], mode="markers+text", name="Course cost reported by an HTA or model",
+            x=[float(v) for v in refs["high"]], y=list(refs["Row"]), mode="markers+text", name="Course cost reported by an HTA or model",
             marker=dict(symbol="diamond", size=17, color="#ffffff", line=dict(width=2.5, color="#1a1a1a")),
             text=values, textposition="middle right", textfont=dict(size=14, color="#1a1a1a"),
             hovertext=[f"<b>{_wrap(c, 60)}</b><br>{currency} {lo:,.2f}" + (f"–{hi:,.2f}" if hi != lo else "")
