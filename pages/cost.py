@@ -2,7 +2,7 @@
 reported by clinics and lists, and coverage, regulatory status and availability."""
 import streamlit as st
 
-from evidash import coursecost, figures, render
+from evidash import coursecost, figures, render, urlstate
 from evidash.state import PageState, run_page
 
 COURSE_INTRO = ("Each bar adds the parts of a typical acute course on one basis (who pays, where, which year): "
@@ -18,7 +18,14 @@ def body(state: PageState) -> None:
     tids = tuple(state.treatment_ids)
     st.subheader(coursecost.SECTION_TITLE)
     st.caption(COURSE_INTRO)
-    for basis in coursecost.bases(ev):
+    bases = coursecost.bases(ev)
+    if bases:
+        if urlstate.seed_from_url("basis", ev):
+            st.info(urlstate.notice("basis", ev), icon=":material/info:")
+        # One panel at a time (one basis, one currency): a switch, kept in the link, rather than five charts at once.
+        basis = st.segmented_control("Cost basis (who pays, where, which year)", bases, required=True, key="basis",
+                                     format_func=lambda b: coursecost.COST_BASES[b].short)
+        urlstate.write("basis", basis, ev)
         view = figures.course_cost(ev, ev.version, basis, tids)
         render.chart_block(ev, state.present, view)
         render.arithmetic_table(f"The arithmetic: {coursecost.COST_BASES[basis].label}", view.companion_table)

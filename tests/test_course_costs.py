@@ -62,29 +62,43 @@ def _title(fig: dict) -> str:
     return title.get("text", "") if isinstance(title, dict) else str(title)
 
 
+BASES = [b for b in BASIS_TITLES if b in {r["basis"] for r in rows("course_costs.csv")}]
+
+
+def _panel(at) -> dict:
+    """The course-cost panel on screen: the page's first chart."""
+    return _charts(at)[0]
+
+
 def test_cost_page_has_the_section_first_and_one_panel_per_basis():
     at = app("cost")
     heads = [s.value for s in at.subheader]
     assert heads.index("Cost of an acute course") < heads.index("Prices reported by clinics and lists")
-    titles = [_title(f) for f in _charts(at)]
-    bases = list(dict.fromkeys(r["basis"] for r in _costs()))
-    assert titles[:len(bases)] == [BASIS_TITLES[b] for b in BASIS_TITLES if b in bases]
+    switch = at.segmented_control(key="basis")
+    assert switch.options == ["US Medicare 2026", "US self-pay and list", "England NHS", "England self-pay",
+                              "Ontario HTA (CAD)"][:len(BASES)] and switch.value == "us_medicare_2026"
+    assert _title(_panel(at)) == BASIS_TITLES["us_medicare_2026"]
+    for basis in BASES[1:]:  # the switch changes the panel, and the link keeps it
+        switch.set_value(basis).run()
+        assert _title(_panel(at)) == BASIS_TITLES[basis]
+        assert at.query_params["basis"] in (basis, [basis])
+        switch = at.segmented_control(key="basis")
 
 
 def test_every_treatment_keeps_a_labelled_row_on_every_panel():
-    at = app("cost")
-    for fig in _charts(at)[:len(BASIS_TITLES)]:
+    for basis in BASES:
+        fig = _panel(app("cost", basis=basis))
         categories = fig["layout"]["yaxis"]["categoryarray"]
-        assert [c for c in categories if not c.startswith("◇")] == TREATMENTS[::-1], _title(fig)
-        written = " ".join(a.get("text", "") for a in fig["layout"].get("annotations", []))
+        assert [c for c in categories if not c.startswith("◇")] == TREATMENTS[::-1], basis
+        written = [a.get("text", "") for a in fig["layout"].get("annotations", [])]
+        assert len([w for w in written if w]) >= len(TREATMENTS)  # a total, or why there is none, for every row
         bars = {t["y"][0] for t in fig["data"] if t["type"] == "bar"}
-        for name in TREATMENTS:  # a treatment without a bar says why, in words
-            assert name in bars or re.search(r"not priced|not covered|no component entered|reference figures only", written)
+        unpriced = [w for w in written if re.search(r"not priced|not covered|no component entered|reference figures only", w)]
+        assert len(bars) + len([w for w in unpriced if not w.startswith(("USD", "GBP", "CAD"))]) >= len(TREATMENTS), basis
 
 
 def test_medicare_panel_draws_the_priced_components_and_says_what_is_not_priced():
-    at = app("cost")
-    fig = next(f for f in _charts(at) if _title(f) == BASIS_TITLES["us_medicare_2026"])
+    fig = _panel(app("cost"))
     bars = {(t["y"][0], round(t["x"][0], 2)) for t in fig["data"] if t["type"] == "bar"}
     assert ("ECT", round(6 * 98.53, 2)) in bars and ("CBT", round(12 * 167.0, 2)) in bars
     written = [a["text"] for a in fig["layout"]["annotations"]]
@@ -94,20 +108,21 @@ def test_medicare_panel_draws_the_priced_components_and_says_what_is_not_priced(
 
 
 def test_reference_marks_sit_on_their_basis_panel():
-    at = app("cost")
-    fig = next(f for f in _charts(at) if _title(f) == BASIS_TITLES["england_nhs"])
+    fig = _panel(app("cost", basis="england_nhs"))
     marks = [t for t in fig["data"] if t["type"] == "scatter" and t.get("name") == "Course cost reported by an HTA or model"]
     assert marks and 10554.25 in marks[0]["x"]
+    assert "◇ NICE TA854 (company model)" in fig["layout"]["yaxis"]["categoryarray"]
 
 
 def test_arithmetic_table_shows_units_times_unit_cost_with_linked_sources():
-    at = app("cost")
-    tables = [t.value for t in at.table]
-    medicare = tables[0]
+    tables = {}
+    for basis in BASES:
+        at = app("cost", basis=basis)
+        tables[basis] = at.table[0].value
+    medicare = tables["us_medicare_2026"]
     assert list(medicare.columns)[:2] == ["Component", "Units × unit cost = subtotal"]
-    text = medicare.to_string()
-    joined = "\n".join(str(v) for t in tables for v in t.to_numpy().ravel())
-    for r in _costs():  # every priced component: its low subtotal, computed here, in the arithmetic column
+    joined = "\n".join(str(v) for t in tables.values() for v in t.to_numpy().ravel())
+    for r in rows("course_costs.csv"):  # every priced component: its low subtotal, computed here, in the arithmetic column
         if r["kind"] == "component" and r["status"] == "priced":
             low = float(r["units_low"]) * float(r["unit_cost"])
             assert f"{low:,.0f}" in joined.replace("\\", ""), r["row_id"]
@@ -115,12 +130,12 @@ def test_arithmetic_table_shows_units_times_unit_cost_with_linked_sources():
     assert "8 doses × GBP 326–489 = GBP 2,608–3,912" in joined
     assert "](https://payerready.com/codes/cpt/90870)" in joined
     assert "javascript" not in joined.lower()
-    assert "Course total" in text
+    assert "Course total" in medicare.to_string()
 
 
 def test_the_treatment_filter_applies_to_the_section():
-    at = app("cost", treatments=["ect"])
-    for fig in _charts(at)[:len(BASIS_TITLES)]:
+    for basis in BASES:
+        fig = _panel(app("cost", basis=basis, treatments=["ect"]))
         assert [c for c in fig["layout"]["yaxis"]["categoryarray"] if not c.startswith("◇")] == ["ECT"]
 
 
