@@ -49,7 +49,7 @@ def test_course_cost_panel_in_presenter_mode(app_page, app_url):
 
 def test_basis_switch_changes_the_panel_and_the_link(app_page, app_url):
     goto(app_page, f"{app_url}/cost")
-    app_page.locator(".st-key-basis").get_by_role("button", name="England NHS").click()
+    app_page.locator('[data-testid="stMain"]').get_by_text("England NHS", exact=True).first.click()
     title = app_page.locator(".js-plotly-plot .gtitle").filter(has_text="England, NHS costs and list prices")
     title.first.wait_for(timeout=30_000)
     app_page.wait_for_function("() => location.search.includes('basis=england_nhs')", timeout=10_000)
