@@ -19,7 +19,7 @@ from .vocab import COST_BASES, SOURCE_TYPE_LABELS
 
 NOT_PRICED = "not priced"
 NOT_COVERED = "not covered on this basis"
-NOT_ENTERED = "no component entered for this basis"
+NOT_ENTERED = "not searched on this basis"
 REFERENCE_ONLY = "reference figures only: no course built on this basis"
 SECTION_TITLE = "Cost of an acute course"
 
