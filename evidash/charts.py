@@ -142,6 +142,81 @@ def cost_chart(df: pd.DataFrame, colours: dict[str, str], title: str) -> go.Figu
     return fig
 
 
+COMPONENT_PATTERNS = ["", "/", ".", "x", "-", "|"]  # components of one bar differ by pattern, not colour alone
+
+
+def course_cost_chart(comps: pd.DataFrame, totals: list, refs: pd.DataFrame, colours: dict[str, str], title: str,
+                      currency: str) -> go.Figure:
+    """One basis: a stacked bar per treatment by component (the low end: fewest units at the lowest price), a
+    low-high range mark to the high end, reported HTA or model course costs as labelled diamonds, and a labelled
+    row for every treatment, priced or not (a component without a price is written, never drawn as 0)."""
+    ref_label = [f"◇ {str(c).split(':')[0]}" for c in refs["component"]] if len(refs) else []
+    refs = refs.assign(Row=ref_label) if len(refs) else refs
+    rows = []
+    for t in totals:  # each reported course cost on its own row, under its treatment's bar
+        rows += [t.treatment] + (list(refs.loc[refs["Treatment"] == t.treatment, "Row"]) if len(refs) else [])
+    fig = go.Figure()
+    priced = comps[comps["subtotal_low"].notna()] if len(comps) else comps
+    for treatment, part in (priced.groupby("Treatment", sort=False) if len(priced) else []):
+        for i, r in enumerate(part.to_dict("records")):
+            hover = (f"<b>{treatment} · {_wrap(r['component'], 50)}</b><br>{_wrap(r['arithmetic'], 60)}"
+                     f"<br>Source: {_wrap(r.get('locator') or '', 60)}")
+            fig.add_trace(go.Bar(
+                x=[r["subtotal_low"]], y=[treatment], orientation="h", name=str(r["component"]), showlegend=False,
+                marker=dict(color=colours.get(treatment, "#777777"), line=dict(width=1.5, color="#1a1a1a"),
+                            pattern=dict(shape=COMPONENT_PATTERNS[i % len(COMPONENT_PATTERNS)], fgcolor="#1a1a1a",
+                                         fgopacity=0.45, size=8)),
+                text=[_wrap(str(r["component"]).split(" (")[0], 22)], textposition="inside", insidetextanchor="middle",
+                textfont=dict(color="#1a1a1a", size=13), hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>",
+                cliponaxis=False))
+    xs, ys = [], []
+    for t in totals:
+        if t.low is not None and t.high is not None and t.high > t.low:
+            xs += [t.low, t.high, None]
+            ys += [t.treatment, t.treatment, None]
+    if xs:
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name="Low–high range of the course total",
+                                 line=dict(color="#1a1a1a", width=3), marker=dict(symbol="line-ns-open", size=22,
+                                                                                   color="#1a1a1a", line=dict(width=3)),
+                                 hoverinfo="skip"))
+    top = max([t.high for t in totals if t.high is not None] + [0])
+    if len(refs):
+        top = max(top, float(refs["high"].max()))
+        values = [f"{currency} {lo:,.0f}" + (f"–{hi:,.0f}" if hi != lo else "") for lo, hi in zip(refs["low"], refs["high"])]
+        fig.add_trace(go.Scatter(
+            x=[float(v) for v in refs["high"]], y=list(refs["Row"]), mode="markers+text", name="Course cost reported by an HTA or model",
+            marker=dict(symbol="diamond", size=17, color="#ffffff", line=dict(width=2.5, color="#1a1a1a")),
+            text=values, textposition="middle right", textfont=dict(size=14, color="#1a1a1a"),
+            hovertext=[f"<b>{_wrap(c, 60)}</b><br>{currency} {lo:,.2f}" + (f"–{hi:,.2f}" if hi != lo else "")
+                       for c, lo, hi in zip(refs["component"], refs["low"], refs["high"])],
+            hovertemplate="%{hovertext}<extra></extra>"))
+        for r in refs.to_dict("records"):
+            if r["high"] > r["low"]:
+                fig.add_shape(type="line", x0=r["low"], x1=r["high"], y0=r["Row"], y1=r["Row"],
+                              line=dict(color="#1a1a1a", width=2, dash="dot"))
+                fig.add_trace(go.Scatter(x=[r["low"]], y=[r["Row"]], mode="markers", showlegend=False, hoverinfo="skip",
+                                         marker=dict(symbol="diamond", size=11, color="#ffffff",
+                                                     line=dict(width=2, color="#1a1a1a"))))
+    span = top * 1.45 if top else 1
+    for t in totals:
+        x = t.high if t.high is not None else 0
+        grey = t.low is None
+        fig.add_annotation(x=x, y=t.treatment, text=_wrap(t.text, 48), showarrow=False, xanchor="left", xshift=8,
+                           yshift=-14 if not grey else 0, align="left",
+                           font=dict(size=14, color="#555555" if grey else "#1a1a1a", style="italic" if grey else "normal"),
+                           name="course_total")
+    # The key is the subtitle (a legend beside a long title pushed the plot area far to the right).
+    key = "Bar: low end, by component (pattern)  ┃  line: to the high end" + ("  ┃  ◇ course cost an HTA or model reports"
+                                                                             if len(refs) else "")
+    fig.update_layout(template=TEMPLATE, title=title, barmode="stack", height=170 + 64 * len(rows), bargap=0.45,
+                      showlegend=False, margin=dict(t=100, r=30), uniformtext=dict(minsize=11, mode="hide"),
+                      title_subtitle_text=key, title_subtitle_font_size=14)
+    fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], range=category_range(len(rows)))
+    fig.update_xaxes(range=[0, span], showgrid=True, gridcolor="#dddddd", title_text=f"Cost of an acute course ({currency})",
+                     tickformat=",")
+    return fig
+
+
 def heatmap(grid: pd.DataFrame, title: str) -> go.Figure:
     """Treatments × side-effect categories; the band is written in each cell (not colour alone)."""
     if not len(grid):

@@ -31,6 +31,7 @@ class Evidence:
     glossary: pd.DataFrame = field(default_factory=pd.DataFrame)
     claims: pd.DataFrame = field(default_factory=pd.DataFrame)  # claims.csv: seed-article claims and verdicts
     comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)  # comparisons.csv: direct head-to-head results
+    course_costs: pd.DataFrame = field(default_factory=pd.DataFrame)  # course_costs.csv: acute-course cost components
     problems: list[Problem] = field(default_factory=list)
     data_dir: Path | None = None
     version: str = ""  # fingerprint of the data files; part of every cache key
@@ -85,7 +86,8 @@ def _typed(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = {}
     for name, frame in frames.items():
         frame = frame.copy()
-        for column in ("value_min", "value_max", "price_year", "year", "sort_order", "n"):
+        for column in ("value_min", "value_max", "price_year", "year", "sort_order", "n", "unit_cost", "unit_cost_high",
+                       "units_low", "units_high"):
             if column in frame.columns:
                 frame[column] = pd.to_numeric(frame[column], errors="coerce")
         for column in ("per_condition", "numeric", "payer_can_back"):
@@ -173,6 +175,7 @@ def load_evidence(data_dir: Path | str | None = None, snapshot: Snapshot | None 
         glossary=t["glossary.csv"].sort_values("term", key=lambda s: s.str.lower()).reset_index(drop=True),
         claims=t["claims.csv"].reset_index(drop=True),
         comparisons=t["comparisons.csv"].reset_index(drop=True),
+        course_costs=t["course_costs.csv"].reset_index(drop=True),
         problems=problems,
         data_dir=data_dir,
         version=snapshot.version,

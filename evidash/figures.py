@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import charts, views
+from . import charts, coursecost, views
 from .data import Evidence
 
 
@@ -94,6 +94,20 @@ def cost(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartVi
                f"{covers}.")
     access = views.wide(views.attribute_table(ev, views.access_attributes(ev), tids), views.treatment_table(ev, tids))
     return ChartView(fig, summary, views.table_for(prices, ["Price basis"]), "cost", access, ("cost", version, treatment_ids))
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def course_cost(_ev: Evidence, version: str, basis: str, treatment_ids: tuple[str, ...]) -> ChartView:
+    """One basis of the acute-course cost build: the chart, a summary, the plain rows (CSV) and, as the companion
+    table, the arithmetic (units × unit cost = subtotal) with each component's source linked."""
+    ev, tids = _ev, list(treatment_ids)
+    info = coursecost.COST_BASES[basis]
+    comps = coursecost.components(ev, basis, tids)
+    fig = charts.course_cost_chart(comps, coursecost.totals(ev, basis, tids, comps), coursecost.references(ev, basis, tids),
+                                   views.colour_map(ev), info.label, info.currency)
+    return ChartView(fig, coursecost.summary(ev, basis, tids), coursecost.plain_table(ev, basis, tids),
+                     f"course-cost-{basis}", coursecost.arithmetic_table(ev, basis, tids),
+                     (f"course_cost_{basis}", version, treatment_ids))
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)

@@ -55,6 +55,7 @@ VIEWER_TEXT = {
     "effects.csv": ("effect", "frequency", "comparator"),
     "claims.csv": ("claim", "reason"),
     "comparisons.csv": ("study", "outcome", "result_a", "result_b", "note"),
+    "course_costs.csv": ("component", "figures", "derivation", "note"),
 }
 
 
@@ -218,7 +219,23 @@ def internal_label_problems(ctx: Context, severity: str) -> list[Problem]:
     return out
 
 
-RULES = (citation_problems, cell_problems, source_problems, internal_label_problems)
+def course_cost_problems(ctx: Context, severity: str) -> list[Problem]:
+    """Every amount of course_costs.csv (unit_cost, unit_cost_high) is in the row's figures (the source's own
+    numbers) or in its derivation (our arithmetic from them)."""
+    frame, out = ctx.frames.get("course_costs.csv"), []
+    if frame is None or "course_costs.csv" in ctx.unreadable:
+        return out
+    for index, row in zip(frame.index, frame.to_dict("records")):
+        available = numbers_in(row.get("figures")) + numbers_in(row.get("derivation"))
+        for column in ("unit_cost", "unit_cost_high"):
+            value = number(row.get(column))
+            if value is not None and missing_numbers([value], available):
+                out.append(Problem("course_costs.csv", ctx.line(frame, index), column,
+                                   f"{column} {_g(value)} is not in the row's figures or in its derivation", severity))
+    return out
+
+
+RULES = (citation_problems, cell_problems, source_problems, internal_label_problems, course_cost_problems)
 
 
 def problems(frames: dict[str, pd.DataFrame], unreadable: set[str], line, severity: str = "error") -> list[Problem]:

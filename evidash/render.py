@@ -252,6 +252,16 @@ def wide_table(heading: str, table: pd.DataFrame, note: str) -> None:
     handout.add(handout.Part(heading=heading, table=table, note=note))
 
 
+def arithmetic_table(heading: str, table: pd.DataFrame) -> None:
+    """A table whose text is already escaped markdown (coursecost.arithmetic_table: links to the sources),
+    with its first column as the row label."""
+    st.markdown(f"**{escape_md(heading)}**")
+    if not len(table):
+        st.caption("No rows for the chosen treatments.")
+        return
+    st.table(table.set_index(table.columns[0]).rename_axis(None))
+
+
 def escaped_table(table: pd.DataFrame) -> pd.DataFrame:
     """st.table renders markdown in its cells: escape data text (values, row and column labels)."""
     out = table.map(lambda v: escape_md(v) if isinstance(v, str) else v)

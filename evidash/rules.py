@@ -18,6 +18,7 @@ import pandera.pandas as pa
 from pandera import extensions
 
 from .vocab import BANDS as _BANDS
+from .vocab import COST_BASES as _COST_BASES
 from .vocab import SOURCE_TYPES as _SOURCE_TYPES
 from .vocab import ids
 
@@ -326,6 +327,67 @@ COMPARISON_RULES = (
 )
 
 
+# --- course_costs.csv: the cost of an acute course, built from its components ---------------------------
+def _costed(row: dict) -> bool:
+    """A row that carries an amount: a priced component, or a course cost an HTA or model reports."""
+    return row.get("kind") == "reference" or row.get("status") == "priced"
+
+
+def _unpriced(row: dict) -> bool:
+    return row.get("kind") == "component" and row.get("status") in ("not_priced", "not_covered")
+
+
+def _basis_currency(row: dict) -> str | None:
+    basis = _COST_BASES.get(row.get("basis"))
+    return basis.currency if basis else None
+
+
+COST_SOURCE_COLUMNS = ("source_id", "locator", "figures", "currency", "price_year")
+_COST_SOURCE_MESSAGE = ("an amount must be sourced and dated: source_id, locator, figures (the source's own numbers), "
+                        "currency and price_year are required")
+COURSE_COST_RULES = (
+    RowRule("cost_needs_unit_cost", "unit_cost",
+            lambda r: _costed(r) and number(r.get("unit_cost")) is None,
+            lambda r: "a priced component or a reported course cost needs unit_cost"),
+    RowRule("unpriced_carries_no_cost", "unit_cost",
+            lambda r: _unpriced(r) and (number(r.get("unit_cost")) is not None or number(r.get("unit_cost_high")) is not None),
+            lambda r: (f"a {r['status']} component carries no amount (the chart shows it as not priced, never as 0); "
+                       "leave unit_cost and unit_cost_high empty")),
+    RowRule("unpriced_names_its_search", "note",
+            lambda r: (r.get("kind") == "component" and r.get("status") == "not_priced"
+                       and not text(r.get("note")).startswith(NO_EVIDENCE_SEARCH_PREFIX)),
+            lambda r: f"a not_priced component's note must say what was searched, starting with '{NO_EVIDENCE_SEARCH_PREFIX} …'"),
+    RowRule("not_covered_says_why", "note",
+            lambda r: r.get("kind") == "component" and r.get("status") == "not_covered" and not text(r.get("note")),
+            lambda r: "a not_covered component's note must say why the basis does not pay for it, and where it is priced"),
+    *(RowRule(f"cost_needs_{column}", column,
+              lambda r, column=column: _costed(r) and blank(r.get(column)),
+              lambda r: _COST_SOURCE_MESSAGE)
+      for column in COST_SOURCE_COLUMNS),
+    RowRule("component_needs_units", "units_low",
+            lambda r: (r.get("kind") == "component" and r.get("status") == "priced"
+                       and (number(r.get("units_low")) is None or number(r.get("units_high")) is None)),
+            lambda r: "a priced component needs units_low and units_high: how many units a typical acute course uses, low and high"),
+    RowRule("component_needs_unit_label", "unit_label",
+            lambda r: r.get("kind") == "component" and blank(r.get("unit_label")),
+            lambda r: "a component needs unit_label: what one unit is (session, dose, infusion, assessment)"),
+    RowRule("units_low_le_units_high", "units_high",
+            lambda r: None not in _numbers(r, "units_low", "units_high") and number(r["units_low"]) > number(r["units_high"]),
+            lambda r: f"units_high {number(r['units_high']):g} is smaller than units_low {number(r['units_low']):g}"),
+    RowRule("unit_cost_le_unit_cost_high", "unit_cost_high",
+            lambda r: (None not in _numbers(r, "unit_cost", "unit_cost_high")
+                       and number(r["unit_cost"]) > number(r["unit_cost_high"])),
+            lambda r: f"unit_cost_high {number(r['unit_cost_high']):g} is smaller than unit_cost {number(r['unit_cost']):g}"),
+    RowRule("currency_fits_basis", "currency",
+            lambda r: (not blank(r.get("currency")) and _basis_currency(r) is not None
+                       and r["currency"] != _basis_currency(r)),
+            lambda r: f"basis '{r['basis']}' is in {_basis_currency(r)}; this row says {r['currency']} (one currency per panel)"),
+    RowRule("reference_is_priced", "status",
+            lambda r: r.get("kind") == "reference" and r.get("status") != "priced",
+            lambda r: "a reported course cost is a figure the source gives: its status is 'priced'"),
+)
+
+
 # --- Foreign keys: every id a file names exists in the file it points at ----------------------------
 @dataclass(frozen=True)
 class ForeignKey:
@@ -357,4 +419,6 @@ FOREIGN_KEYS = (
     ForeignKey("comparisons.csv", "treatment_b", "treatments.csv", "treatment_id", "treatment"),
     ForeignKey("comparisons.csv", "condition_id", "conditions.csv", "condition_id", "condition"),
     ForeignKey("comparisons.csv", "source_id", "sources.csv", "source_id", "source"),
+    ForeignKey("course_costs.csv", "treatment_id", "treatments.csv", "treatment_id", "treatment"),
+    ForeignKey("course_costs.csv", "source_id", "sources.csv", "source_id", "source"),
 )

@@ -14,7 +14,7 @@ from pandera.typing import Series
 
 from . import vocab
 from .rules import (
-    ATTRIBUTE_RULES, CELL_RULES, CLAIM_RULES, COMPARISON_RULES, DATE_PATTERN, HEADLINE_MAX, MIN_LE_MAX,
+    ATTRIBUTE_RULES, CELL_RULES, CLAIM_RULES, COMPARISON_RULES, COURSE_COST_RULES, DATE_PATTERN, HEADLINE_MAX, MIN_LE_MAX,
     PRICE_YEAR_BASES, SOURCE_RULES, row_rules,
 )
 
@@ -226,6 +226,33 @@ class ComparisonSchema(pa.DataFrameModel):
         strict = False
 
 
+@row_rules(*COURSE_COST_RULES)
+class CourseCostSchema(pa.DataFrameModel):
+    """One component of the cost of an acute course on one basis (or a course cost an HTA reports)."""
+    row_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
+    treatment_id: Series[str]
+    basis: Series[str] = pa.Field(isin=vocab.ids(vocab.COST_BASES))
+    kind: Series[str] = pa.Field(isin=vocab.ids(vocab.COST_KINDS))
+    component: Series[str] = pa.Field(str_length={"max_value": 120})
+    status: Series[str] = pa.Field(isin=vocab.ids(vocab.COST_STATUSES))
+    unit_cost: Series[float] = _optional(coerce=True, ge=0)
+    unit_cost_high: Series[float] = _optional(coerce=True, ge=0)
+    currency: Series[str] = _optional(str_matches=CURRENCY_PATTERN)
+    price_year: Series[float] = _optional(coerce=True, ge=1950, le=2100)
+    units_low: Series[float] = _optional(coerce=True, ge=0)
+    units_high: Series[float] = _optional(coerce=True, ge=0)
+    unit_label: Series[str] = _optional(str_length={"max_value": 40})
+    source_id: Series[str] = _optional()
+    locator: Series[str] = _optional()
+    figures: Series[str] = _optional(str_length={"max_value": 600})  # the source's own numbers at the locator
+    derivation: Series[str] = _optional(str_length={"max_value": 300})  # our arithmetic from those numbers
+    note: Series[str] = _optional(str_length={"max_value": 600})
+    reviewed: Series[str] = pa.Field(str_matches=DATE_PATTERN, real_date=(), not_future=())
+
+    class Config:
+        strict = False
+
+
 # File name -> model. Order = load order (and the order problems are listed in).
 TABLES: dict[str, type[pa.DataFrameModel]] = {
     "treatments.csv": TreatmentSchema,
@@ -239,6 +266,7 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "glossary.csv": GlossarySchema,
     "claims.csv": ClaimSchema,
     "comparisons.csv": ComparisonSchema,
+    "course_costs.csv": CourseCostSchema,
 }
 for _model in TABLES.values():
     _model.__row_rules__ = getattr(_model, "__row_rules__", {})  # rule name -> RowRule ({} for a model without)

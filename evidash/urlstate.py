@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
 
-from . import headtohead, registry, views
+from . import coursecost, headtohead, registry, views
 from .data import Evidence
 from .vocab import SOURCE_TYPE_LABELS
 
@@ -74,6 +74,11 @@ def _steps(ev: Evidence) -> list[str]:
 
 _FLAG = lambda ev: ["0", "1"]  # noqa: E731
 
+
+def _basis_name(ev: Evidence) -> str:
+    bases = coursecost.bases(ev)
+    return coursecost.COST_BASES[bases[0]].short if bases else "no basis"
+
 # The declaration. Its order is the order of parameters in a canonical link (equal views, equal links).
 PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("condition", lambda ev: [ALL] + list(ev.conditions["condition_id"]), ALL, kept=True,
@@ -94,6 +99,8 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
           notice="The source in the link was not found, so all sources are listed."),
     Param("types", lambda ev: list(SOURCE_TYPE_LABELS), [], multi=True,
           notice="Some source types in the link were not recognised and were left out."),
+    Param("basis", coursecost.bases, lambda ev: (coursecost.bases(ev) or [None])[0],
+          notice=lambda ev: f"The cost basis in the link was not recognised, so {_basis_name(ev)} is shown."),
     Param("present", _FLAG, "0", flag=True, kept=True, presenter=True),  # a bad value: normal view, silently
     Param("step", _steps, "1", presenter=True,
           notice="The step in the link was not recognised, so the first card is shown."),

@@ -201,7 +201,7 @@ def _sources_problems(raw: RawTables) -> list[Problem]:
     sources, out = raw.frames["sources.csv"], []
     blocked = {host.lower() for host in raw.frames["blocked_hosts.csv"]["host"].dropna()}
     cited = set(raw.frames["citations.csv"]["source_id"].dropna()) | set(raw.frames["effects.csv"]["source_id"].dropna())
-    cited |= claim_and_comparison_sources(raw)
+    cited |= claim_and_comparison_sources(raw) | set(raw.frames["course_costs.csv"]["source_id"].dropna())
     first: dict[tuple[str, str], int | None] = {}
     for index, url, doi, source_id in zip(sources.index, sources["url"], sources["doi"], sources["source_id"]):
         row = _line(sources, index)

@@ -143,6 +143,39 @@ CLAIM_TOPICS = {
 }
 
 
+@dataclass(frozen=True)
+class CostBasis:
+    label: str  # the panel's title: who pays, where, and which year
+    short: str  # the choice's name in the basis switch
+    currency: str  # ISO code: every row of a basis is in this currency
+    note: str = ""  # what the basis covers, shown under its panel
+
+
+# The bases of course_costs.csv: one chart panel each, never mixed (a Medicare rate and a clinic's self-pay price
+# answer different questions). A basis names its year where all its rows share one.
+COST_BASES = {
+    "us_medicare_2026": CostBasis("US, Medicare national rates, 2026", "US Medicare 2026", "USD",
+                                  "What Medicare pays (national amounts, before geographic adjustment)."),
+    "us_self_pay": CostBasis("US, self-pay and list prices (year per row)", "US self-pay and list", "USD",
+                             "What a patient paying out of pocket is charged, or the drug's list price; not what insurers pay."),
+    "england_nhs": CostBasis("England, NHS costs and list prices (year per row)", "England NHS", "GBP",
+                             "Costs to the NHS: BNF list prices and NHS costing studies."),
+    "england_self_pay": CostBasis("England, NHS trust self-pay fees (seen 2026)", "England self-pay", "GBP",
+                                  "What an NHS trust charges patients who pay for themselves."),
+    "ontario_hta_2019": CostBasis("Canada (Ontario), HTA model costs, 2019 CAD", "Ontario HTA (CAD)", "CAD",
+                                  "Reference figures only: no course is built from components on this basis."),
+}
+COST_KINDS = {  # a row of course_costs.csv is a component of our build, or a course cost an HTA or model reports
+    "component": Term("component"),
+    "reference": Term("reported course cost (reference mark)"),
+}
+COST_STATUSES = {  # a component's price: found, searched and not found, or not a service the basis pays for
+    "priced": Term("priced"),
+    "not_priced": Term("not priced"),
+    "not_covered": Term("not covered on this basis"),
+}
+
+
 # Derived views used across the package (computed from the tables above, never declared twice).
 SOURCE_TYPE_LABELS = labels(SOURCE_TYPES)
 SOURCE_TIER = {key: row.tier for key, row in SOURCE_TYPES.items()}

@@ -88,6 +88,16 @@ MINI = {
         "alpha_beta_response,alpha,beta,mdd,Test trial,smith2020_trial,Abstract,rct,100,Response at week 4,response,Test scale,"
         "40% responded,30% responded,40,30,\"risk difference, alpha minus beta (percentage points)\",10,2,18,treatment_a,Test row.,2026-11-01\n"
     ),
+    "course_costs.csv": (
+        "row_id,treatment_id,basis,kind,component,status,unit_cost,unit_cost_high,currency,price_year,units_low,units_high,"
+        "unit_label,source_id,locator,figures,derivation,note,reviewed\n"
+        "alpha_fee,alpha,us_medicare_2026,component,Clinician fee,priced,98.53,,USD,2026,6,12,session,payer2024_policy,"
+        "Fee table,total RVU 2.95; conversion factor $33.4009,2.95 x 33.4009 = 98.53,,2026-11-01\n"
+        "beta_fee,beta,us_medicare_2026,component,Device session,not_priced,,,USD,2026,20,30,session,,,,,"
+        "Searched the fee schedule for a beta session amount; none found.,2026-11-01\n"
+        "alpha_ref,alpha,us_medicare_2026,reference,Test HTA: first month,priced,4720,6785,USD,2019,,,,news2019_price,"
+        "Paragraph 2,first month $4720 to $6785,,,2026-11-01\n"
+    ),
 }
 
 

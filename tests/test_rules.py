@@ -29,6 +29,9 @@ INTERVAL = "give both ends of the interval, or neither"
 EFFECT_MEASURE = ("an effect or interval needs effect_measure naming the measure and its direction as the source "
                   "reports it (e.g. 'risk difference, ECT minus ketamine')")
 NEEDS = "a reported number must say what it measures and how it was obtained: {} is required"
+CC = "course_costs.csv"
+COST_SOURCED = ("an amount must be sourced and dated: source_id, locator, figures (the source's own numbers), "
+                "currency and price_year are required")
 
 
 _PANDERA: dict[tuple, object] = {}  # (file, content) -> pandera's failure cases: one pass per distinct table
@@ -158,6 +161,35 @@ ROW_CASES = {
     "effect_needs_its_measure": ("comparisons.csv", 2, dict(effect_measure=""), "effect_measure", EFFECT_MEASURE),
     "effect_needs_its_measure (interval only)": ("comparisons.csv", 2, dict(effect_measure="", effect=""), "effect_measure",
                                                  EFFECT_MEASURE),
+    "cost_needs_unit_cost": (CC, 2, dict(unit_cost=""), "unit_cost", "a priced component or a reported course cost needs unit_cost"),
+    "cost_needs_unit_cost (reference)": (CC, 4, dict(unit_cost="", unit_cost_high=""), "unit_cost",
+                                         "a priced component or a reported course cost needs unit_cost"),
+    "unpriced_carries_no_cost": (CC, 3, dict(unit_cost="10"), "unit_cost",
+                                 "a not_priced component carries no amount (the chart shows it as not priced, never as 0); "
+                                 "leave unit_cost and unit_cost_high empty"),
+    "unpriced_carries_no_cost (high only)": (CC, 3, dict(status="not_covered", unit_cost_high="10"), "unit_cost",
+                                             "a not_covered component carries no amount (the chart shows it as not priced, "
+                                             "never as 0); leave unit_cost and unit_cost_high empty"),
+    "unpriced_names_its_search": (CC, 3, dict(note="Nothing found."), "note",
+                                  "a not_priced component's note must say what was searched, starting with 'Searched …'"),
+    "not_covered_says_why": (CC, 3, dict(status="not_covered", note=""), "note",
+                             "a not_covered component's note must say why the basis does not pay for it, and where it is priced"),
+    "cost_needs_source_id": (CC, 2, dict(source_id=""), "source_id", COST_SOURCED),
+    "cost_needs_locator": (CC, 4, dict(locator=""), "locator", COST_SOURCED),
+    "cost_needs_figures": (CC, 2, dict(figures=""), "figures", COST_SOURCED),
+    "cost_needs_currency": (CC, 2, dict(currency=""), "currency", COST_SOURCED),
+    "cost_needs_price_year": (CC, 4, dict(price_year=""), "price_year", COST_SOURCED),
+    "component_needs_units": (CC, 2, dict(units_high=""), "units_low",
+                              "a priced component needs units_low and units_high: how many units a typical acute course uses, low and high"),
+    "component_needs_unit_label": (CC, 3, dict(unit_label=""), "unit_label",
+                                   "a component needs unit_label: what one unit is (session, dose, infusion, assessment)"),
+    "units_low_le_units_high": (CC, 2, dict(units_low="13"), "units_high", "units_high 12 is smaller than units_low 13"),
+    "unit_cost_le_unit_cost_high": (CC, 4, dict(unit_cost="6785", unit_cost_high="4720"), "unit_cost_high",
+                                    "unit_cost_high 4720 is smaller than unit_cost 6785"),
+    "currency_fits_basis": (CC, 2, dict(currency="GBP"), "currency",
+                            "basis 'us_medicare_2026' is in USD; this row says GBP (one currency per panel)"),
+    "reference_is_priced": (CC, 4, dict(status="not_priced"), "status",
+                            "a reported course cost is a figure the source gives: its status is 'priced'"),
     "headline_types_known": ("attributes.csv", 2, dict(headline_types="label;gossip"), "headline_types",
                              "unknown source type(s) 'gossip' (separate several with ';')"),
 }
@@ -191,6 +223,9 @@ def test_every_row_rule_has_a_case():
     [("comparisons.csv", 2, dict(effect="2"))], [("comparisons.csv", 2, dict(effect="18"))],
     [("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure=""))],
     [("cells.csv", 2, dict(reviewed=dt.date.today().isoformat()))],
+    [(CC, 3, dict(status="not_covered", note="Not a service this basis pays for; priced on the self-pay basis."))],
+    [(CC, 3, dict(source_id="", locator="", figures=""))],  # a not_priced component may name no source
+    [(CC, 2, dict(units_low="12"))], [(CC, 4, dict(unit_cost_high=""))],  # one number: low == high
     [("claims.csv", 2, dict(concerns="alpha;beta", cell_ids="alpha.mdd.onset;beta.mdd.onset"))],  # a listed cell without citations
 ])
 def test_valid_edge_passes(raw, edits):
@@ -226,6 +261,8 @@ FK_CASES = {
     ("comparisons.csv", "treatment_b"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
     ("comparisons.csv", "condition_id"): ("flu", "unknown condition 'flu' (not in conditions.csv)"),
     ("comparisons.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
+    ("course_costs.csv", "treatment_id"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
+    ("course_costs.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
 }
 
 
@@ -692,3 +729,39 @@ def test_plain_http_links_are_a_warning(raw):
     edit(raw, "sources.csv", 3, url="http://news.example.org/alpha")
     assert ("sources.csv", None, None, "content policy: 1 sources link over plain http (news2019_price); use https "
             "where the site offers it", "warning") in found(raw)
+
+
+# --- course_costs.csv: amounts traced to the source's figures, bases and a source cited by a cost only -------
+@pytest.mark.parametrize("line,column,value", [(2, "unit_cost", "99"), (4, "unit_cost", "4700"), (4, "unit_cost_high", "6800")])
+def test_course_cost_amount_is_in_the_figures(raw, line, column, value):
+    edit(raw, CC, line, **{column: value})
+    assert error(CC, line, column, f"{column} {value} is not in the row's figures or in its derivation") in found(raw)
+
+
+def test_course_cost_amount_may_come_from_the_derivation(raw):
+    edit(raw, CC, 2, figures="total RVU 2.95; conversion factor $33.4009")  # 98.53 is only in the derivation
+    assert found(raw) == set()
+    edit(raw, CC, 2, derivation="our arithmetic")
+    assert error(CC, 2, "unit_cost", "unit_cost 98.53 is not in the row's figures or in its derivation") in found(raw)
+
+
+def test_course_cost_basis_and_kind_are_declared(raw):
+    edit(raw, CC, 2, basis="mars", kind="guess")
+    problems = {p[:3] for p in found(raw)}
+    assert {(CC, 2, "basis"), (CC, 2, "kind")} <= problems
+
+
+def test_a_source_cited_only_by_a_course_cost_is_cited(raw):
+    drop_rows(raw, "citations.csv", source_id="payer2024_policy")
+    assert not [p for p in found(raw) if p[0] == "sources.csv" and "payer2024_policy" in p[3]]
+    drop_rows(raw, CC, source_id="payer2024_policy")
+    assert warning("sources.csv", 5, "source_id",
+                   "source 'payer2024_policy' is not cited by any cell, effect, claim or comparison") in found(raw)
+
+
+def test_course_cost_text_is_plain_and_names_no_internal_label(raw):
+    edit(raw, CC, 3, note="Searched <b>here</b>.", component="see alpha.cost_session")
+    problems = found(raw)
+    assert error(CC, 3, "note", MARKUP) in problems
+    assert error(CC, 3, "component", "text names an internal label (a seed document number or a cell id); "
+                                     "name the article or the treatment and attribute instead") in problems
