@@ -138,7 +138,7 @@ USES = {  # in what use a specific side effect was seen (effects.csv use)
     "recreational": Term("recreational or non-medical use (never banded with therapeutic use)"),
 }
 ATTRIBUTIONS = {  # events the source does not attribute to the treatment (effects.csv attribution): a note, not a band
-    "judged_unrelated": Term("judged unrelated (or doubtfully related) to the treatment by the investigators"),
+    "judged_unrelated": Term("judged unrelated or doubtfully related to the treatment (by the investigators or the manufacturer)"),
     "not_attributed": Term("counted whatever the cause (not attributed to the treatment)"),
 }
 
