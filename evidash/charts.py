@@ -175,6 +175,8 @@ def heatmap(grid: pd.DataFrame, title: str, zmax: int = 6, labels_on_top: bool =
                       xaxis_side="top" if labels_on_top else "bottom", yaxis_autorange="reversed",
                       margin=dict(t=top, b=110 if not labels_on_top else 40))
     fig.update_xaxes(tickangle=0, tickfont_size=12)
+    if labels_on_top:  # the title (and subtitle) at the top edge, the category names between them and the cells
+        fig.update_layout(title_yref="container", title_y=1, title_yanchor="top", title_pad_t=12)
     return fig
 
 
@@ -231,7 +233,7 @@ def icon_array(rate: float, comparator_rate: float, treatment: str, comparator: 
     panels = [(treatment, both + extra_t, extra_t), (comparator, both + extra_c, extra_c)]
     titles = [f"{_wrap(name, 34)}<br><b>{n} of 100</b> with {_wrap(effect.lower(), 34)}" for name, n, _ in panels]
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.08)
-    names = {"both": "● would have it either way", "extra": f"■ {extra_label}", "none": "○ no effect"}
+    names = {"both": "would have it either way", "extra": extra_label, "none": "no effect"}
     shown = set()
     for col, (_, affected, extra) in enumerate(panels, start=1):
         states = ["both"] * (affected - extra) + ["extra"] * extra + ["none"] * (100 - affected)
@@ -289,7 +291,7 @@ def presenter(fig: go.Figure) -> go.Figure:
     fig.update_traces(textfont_size=16, selector=dict(type="heatmap"))
     if fig.layout.xaxis.side == "top":  # category labels above a heatmap: room for their larger lines
         lines = max((str(x).count("<br>") + 1 for t in fig.data for x in (t.x if t.x is not None else [])), default=1)
-        grow = int(lines * 1.3 * (PRESENTER_FONT - 1 - 12)) + 14
+        grow = int(lines * 1.3 * (PRESENTER_FONT - 1 - 12)) + 16  # and the larger title and subtitle
         fig.update_layout(margin_t=(fig.layout.margin.t or 60) + grow, height=(fig.layout.height or 400) + grow)
     return fig
 

@@ -113,8 +113,8 @@ def side_effects(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], mo
     title, subtitle = HEATMAP_TITLES[mode]
     fig = charts.heatmap(grid, title, zmax=6 if mode == "highest" else len(views.EXCESS_LEVELS) - 1, labels_on_top=True)
     if len(grid):
-        fig.update_layout(title_subtitle_text=subtitle, title_subtitle_font_size=14, margin_t=fig.layout.margin.t + 28,
-                          height=fig.layout.height + 28)
+        fig.update_layout(title_subtitle_text=subtitle, title_subtitle_font_size=14, margin_t=fig.layout.margin.t + 16,
+                          height=fig.layout.height + 16)
     rows = views.effect_rows(ev, tids)
     src = ev.sources.set_index("source_id")
     by_effect = rows.set_index("effect_id")

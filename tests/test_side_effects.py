@@ -95,8 +95,8 @@ def test_the_icon_array_shows_100_people_in_each_group_with_a_text_alternative()
     treated, compared = round(float(aspire["rate"])), round(float(aspire["comparator_rate"]))
     assert [sum(p.values()) for p in panels.values()] == [100, 100]
     first, second = panels.values()
-    assert first["● would have it either way"] == compared and first["■ extra people with the effect in this group"] == treated - compared
-    assert second == {"● would have it either way": compared, "○ no effect": 100 - compared}
+    assert first["would have it either way"] == compared and first["extra people with the effect in this group"] == treated - compared
+    assert second == {"would have it either way": compared, "no effect": 100 - compared}
     symbols = {t["name"]: t["marker"]["symbol"] for t in fig["data"]}
     assert len(set(symbols.values())) == 3, "grey-scale safe: each state has its own shape"
     words = plain(next(m.value for m in at.markdown if m.value.startswith("**In words:**")))
