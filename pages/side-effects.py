@@ -34,11 +34,11 @@ def icon_text(row, effect: str) -> str:
 def comparator_section(state: PageState, category: str) -> None:
     ev = state.evidence
     name = ev.name("attribute", category)
-    st.subheader(f"{name}: how many more people per 100?", anchor="comparator")
+    st.subheader(f"{escape_md(name)}: how many more people per 100?", anchor="comparator")
     view = figures.comparator(ev, ev.version, tuple(state.treatment_ids), category)
     table = view.table
     if not len(table):
-        st.warning(f"No controlled comparison is recorded for {name.lower()} for the treatments shown: the rates below "
+        st.warning(f"No controlled comparison is recorded for {escape_md(name.lower())} for the treatments shown: the rates below "
                    "have no comparator, so they cannot say how many more people get an effect because of the treatment.",
                    icon=":material/warning:")
         return
@@ -48,7 +48,7 @@ def comparator_section(state: PageState, category: str) -> None:
                  column_config={"Link": st.column_config.LinkColumn("Link", display_text="Open ↗")})
     st.caption("Difference = rate with the treatment minus rate with the comparator, in people per 100 (a risk "
                "difference, as in GRADE summary-of-findings tables). Placebo, sham and active comparators answer different "
-               f"questions: {'; '.join(f'{t.short} = {t.label}' for k, t in COMPARATOR_TYPES.items() if k != 'none')}.")
+               f"questions: {escape_md('; '.join(f'{t.short} = {t.label}' for k, t in COMPARATOR_TYPES.items() if k != 'none'))}.")
     labels = {r["effect_id"]: f"{r['Treatment']} · {r['Effect']} (vs {r['Comparator']})" for r in table.to_dict("records")}
     picked = st.selectbox("Show 100 people for", list(labels), format_func=labels.get, key="icon_effect")
     row = table.set_index("effect_id").loc[picked]
@@ -67,7 +67,7 @@ def comparator_section(state: PageState, category: str) -> None:
 def body(state: PageState) -> None:
     ev = state.evidence
     if state.condition != views.ALL:
-        st.info(f"This page has no condition filter, so the condition in the link ({views.condition_label(ev, state.condition)}) "
+        st.info(f"This page has no condition filter, so the condition in the link ({escape_md(views.condition_label(ev, state.condition))}) "
                 "is not applied here: side effects are shown from every population studied, and each effect names its "
                 "trial and population. The condition still applies on the other pages.", icon=":material/info:")
     _seeded("heatmap", ev)

@@ -154,10 +154,25 @@ def test_category_labels_sit_above_the_heatmap():
 
 def test_the_page_says_it_has_no_condition_filter():
     at = app("side-effects", condition="trd")
-    assert any("no condition filter" in i.value and "Treatment-resistant depression" in i.value for i in at.info)
+    assert any("no condition filter" in i.value and "Treatment-resistant depression" in plain(i.value) for i in at.info)
     assert not any("no condition filter" in i.value for i in app("side-effects").info)
 
 
 def test_presenter_mode_draws_the_comparator_view():
     at = app("side-effects", present="1", category="se_neurological")
     assert icon_chart(at) and comparator_table(at).shape[0] > 0
+
+
+def test_text_from_the_data_is_shown_escaped(real_copy, monkeypatch):
+    """Markdown in an effect's name is shown as typed: no bold, no link."""
+    path = real_copy / "effects.csv"
+    text = path.read_text(encoding="utf-8")
+    hostile = "Dissociation **loud** [click](https://evil.example)"
+    text = text.replace('"Dissociation (acute suicidal ideation, pooled ASPIRE)"', f'"{hostile} (pooled ASPIRE)"', 1)
+    assert hostile in text
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("EVIDASH_DATA_DIR", str(real_copy))
+    at = app("side-effects", treatments=["esketamine"], category="se_dissociative")
+    at.selectbox(key="icon_effect").set_value("esketamine.se_dissociative.dissociation_aspire").run()
+    words = next(m.value for m in at.markdown if m.value.startswith("**In words:**"))
+    assert r"\*\*loud\*\*" in words and r"\[click\]" in words and "](https://evil.example)" not in words
