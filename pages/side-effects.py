@@ -28,7 +28,7 @@ def icon_text(row, effect: str) -> str:
         line += f"That is {row['Difference (per 100)']} with {row['Treatment']}: {extra_c} extra people (■) with the comparator."
     else:
         line += "Rounded to whole people, the two groups do not differ."
-    return line + " Icons are rounded to whole people; the figures in brackets are the source's."
+    return line + " Icons are rounded to whole people; the rates in brackets are the trial arms' own (from the source's figures)."
 
 
 def comparator_section(state: PageState, category: str) -> None:
