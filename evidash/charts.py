@@ -217,25 +217,114 @@ def course_cost_chart(comps: pd.DataFrame, totals: list, refs: pd.DataFrame, col
     return fig
 
 
-def heatmap(grid: pd.DataFrame, title: str) -> go.Figure:
-    """Treatments × side-effect categories; the band is written in each cell (not colour alone)."""
+NOTE_SUFFIX = " · see note"
+
+
+def _heat_text(text: str) -> str:
+    """A heatmap cell's text: its finding wrapped to the column (bracket on its own line), then 'see note'."""
+    head, noted, _ = text.partition(NOTE_SUFFIX)
+    return _cell_lines(head) + ("<br><i>see note</i>" if noted else "")
+
+
+def heatmap(grid: pd.DataFrame, title: str, zmax: int = 6, labels_on_top: bool = False) -> go.Figure:
+    """Treatments × side-effect categories; the finding is written in each cell (not colour alone). Every
+    treatment and category in ``grid`` keeps its row and column, in the grid's order, even when empty. With
+    ``labels_on_top`` the category names sit above the cells, so they are on the first screen."""
     if not len(grid):
         return _empty(title, "No side-effect data for this selection")
-    z = grid.pivot_table(index="Treatment", columns="Attribute", values="rank", aggfunc="first", sort=False)
-    text = grid.pivot_table(index="Treatment", columns="Attribute", values="Band", aggfunc="first", sort=False)
     cols = list(dict.fromkeys(grid["Attribute"]))
     rows = list(dict.fromkeys(grid["Treatment"]))
+    z = grid.pivot_table(index="Treatment", columns="Attribute", values="rank", aggfunc="first", sort=False, dropna=False)
+    text = grid.pivot_table(index="Treatment", columns="Attribute", values="Band", aggfunc="first", sort=False, dropna=False)
     z, text = z.reindex(index=rows, columns=cols), text.reindex(index=rows, columns=cols)
-    wrapped = text.map(lambda s: _cell_lines(s) if isinstance(s, str) else "")
+    wrapped = text.map(lambda s: _heat_text(s) if isinstance(s, str) else "")
     fig = go.Figure(go.Heatmap(
-        z=z.values, x=[_cell_lines(c, 12) for c in cols], y=rows, text=wrapped.values, texttemplate="%{text}",
-        textfont=dict(size=13, color="#1a1a1a"), zmin=0, zmax=6, showscale=False, xgap=3, ygap=3,
+        z=z.values.astype(float), x=[_cell_lines(c, 12) for c in cols], y=rows, text=wrapped.values, texttemplate="%{text}",
+        textfont=dict(size=13, color="#1a1a1a"), zmin=0, zmax=zmax, showscale=False, xgap=3, ygap=3,
         colorscale=[[0, "#f4f4f4"], [0.34, "#fdf3d7"], [0.67, "#f9c98f"], [1, "#ef8a62"]],
         hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
     ))
-    fig.update_layout(template=TEMPLATE, title=title, height=170 + 80 * len(rows), xaxis_side="bottom",
-                      yaxis_autorange="reversed", margin=dict(t=50, b=110))
+    label_lines = max(c.count("<br>") + 1 for c in fig.data[0].x)
+    top = 60 + (17 * label_lines + 10 if labels_on_top else 0)
+    fig.update_layout(template=TEMPLATE, title=title, height=top + 60 + 80 * len(rows) + (0 if labels_on_top else 50),
+                      xaxis_side="top" if labels_on_top else "bottom", yaxis_autorange="reversed",
+                      margin=dict(t=top, b=110 if not labels_on_top else 40))
     fig.update_xaxes(tickangle=0, tickfont_size=12)
+    if labels_on_top:  # the title (and subtitle) at the top edge, the category names between them and the cells
+        fig.update_layout(title_yref="container", title_y=1, title_yanchor="top", title_pad_t=12)
+    return fig
+
+
+def comparator_chart(table: pd.DataFrame, colours: dict[str, str], title: str) -> go.Figure:
+    """Both arms' rates per 100 for each effect (open circle: comparator; filled diamond: treatment), joined by a
+    line, with the difference written beside it: shapes and text, never colour alone."""
+    if not len(table):
+        return _empty(title, "No controlled comparison for this selection")
+    labels = [f"{r['Treatment']} · {_wrap(r['Effect'], 46)}" for r in table.to_dict("records")]
+    fig = go.Figure()
+    for label, r in zip(labels, table.to_dict("records")):
+        colour = colours.get(r["Treatment"], "#555555")
+        hover = (f"<b>{r['Treatment']} · {r['Effect']}</b><br>{r['With treatment (per 100)']} per 100 with the treatment"
+                 f"<br>{r['With comparator (per 100)']} per 100 with {_wrap(r['Comparator'])}<br>{r['Difference (per 100)']}"
+                 f"<br>People per arm: {r['People per arm']}<br>Source: {_wrap(r['Source'])}")
+        fig.add_trace(go.Scatter(x=[r["comparator_rate"], r["rate"]], y=[label, label], mode="lines", showlegend=False,
+                                 line=dict(color="#888888", width=3), hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=[r["comparator_rate"]], y=[label], mode="markers", name="comparator", legendgroup="c",
+                                 showlegend=False, marker=dict(symbol="circle-open", size=15, color="#1a1a1a", line_width=2.5),
+                                 hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=[r["rate"]], y=[label], mode="markers+text", name="treatment", legendgroup="t",
+                                 showlegend=False, text=[f"  {r['Difference (per 100)']}"], textposition="middle right",
+                                 marker=dict(symbol="diamond", size=16, color=colour, line=dict(width=1, color="#1a1a1a")),
+                                 hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>"))
+    order = list(dict.fromkeys(labels))
+    fig.update_layout(template=TEMPLATE, title=title, height=max(280, 130 + 52 * len(order)), hovermode="closest",
+                      margin=dict(t=100), title_subtitle_text="◇ with the treatment   ○ with the comparator (placebo, sham or "
+                                                              "another treatment, named in the table)",
+                      title_subtitle_font_size=15)
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], range=category_range(len(order)))
+    fig.update_xaxes(title_text="People with the effect, per 100", range=[0, 119], showgrid=True, gridcolor="#dddddd",
+                     tickvals=[0, 20, 40, 60, 80, 100])
+    return fig
+
+
+ICON_STATES = {  # grey-scale safe: shape and fill differ, not colour alone
+    "both": dict(symbol="circle", color="#595959", line=dict(width=1, color="#1a1a1a")),
+    "extra": dict(symbol="square", color="#000000", line=dict(width=1, color="#000000")),
+    "none": dict(symbol="circle-open", color="#9a9a9a", line=dict(width=1.5, color="#9a9a9a")),
+}
+
+
+def icon_counts(rate: float, comparator_rate: float) -> tuple[int, int, int]:
+    """People out of 100 (rounded): with the effect in both groups, extra in the treatment group, extra in the comparator."""
+    a, b = int(round(rate)), int(round(comparator_rate))
+    return min(a, b), max(a - b, 0), max(b - a, 0)
+
+
+def icon_array(rate: float, comparator_rate: float, treatment: str, comparator: str, effect: str, extra_label: str) -> go.Figure:
+    """Two groups of 100 people (MAGICapp's pictograph): ● would have the effect either way, ■ the extra people in
+    that group, ○ no effect. Each panel is titled with its count, so the figure reads in grey scale."""
+    from plotly.subplots import make_subplots
+    both, extra_t, extra_c = icon_counts(rate, comparator_rate)
+    panels = [(treatment, both + extra_t, extra_t), (comparator, both + extra_c, extra_c)]
+    titles = [f"{_wrap(name, 34)}<br><b>{n} of 100</b> with {_wrap(effect.lower(), 34)}" for name, n, _ in panels]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.08)
+    names = {"both": "would have it either way", "extra": extra_label, "none": "no effect"}
+    shown = set()
+    for col, (_, affected, extra) in enumerate(panels, start=1):
+        states = ["both"] * (affected - extra) + ["extra"] * extra + ["none"] * (100 - affected)
+        for state in ("both", "extra", "none"):
+            idx = [i for i, s in enumerate(states) if s == state]
+            if not idx:
+                continue
+            fig.add_trace(go.Scatter(
+                x=[i % 10 for i in idx], y=[i // 10 for i in idx], mode="markers", name=names[state], legendgroup=state,
+                showlegend=state not in shown, marker=dict(size=17, **ICON_STATES[state]), hoverinfo="skip"), row=1, col=col)
+            shown.add(state)
+    fig.update_xaxes(visible=False, range=[-0.7, 9.7])
+    fig.update_yaxes(visible=False, range=[9.7, -0.7])
+    fig.update_layout(template=TEMPLATE, height=470, margin=dict(t=110, b=20, l=10, r=10),
+                      legend=dict(orientation="h", y=-0.02, yanchor="top", x=0, xref="paper"))
+    fig.update_annotations(font_size=15)
     return fig
 
 
@@ -275,6 +364,10 @@ def presenter(fig: go.Figure) -> go.Figure:
     fig.update_yaxes(tickfont_size=PRESENTER_FONT - 1, title_font_size=PRESENTER_FONT)
     fig.update_annotations(font_size=16)
     fig.update_traces(textfont_size=16, selector=dict(type="heatmap"))
+    if fig.layout.xaxis.side == "top":  # category labels above a heatmap: room for their larger lines
+        lines = max((str(x).count("<br>") + 1 for t in fig.data for x in (t.x if t.x is not None else [])), default=1)
+        grow = int(lines * 1.3 * (PRESENTER_FONT - 1 - 12)) + 16  # and the larger title and subtitle
+        fig.update_layout(margin_t=(fig.layout.margin.t or 60) + grow, height=(fig.layout.height or 400) + grow)
     return fig
 
 

@@ -96,6 +96,14 @@ def cost(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartVi
     return ChartView(fig, summary, views.table_for(prices, ["Price basis"]), "cost", access, ("cost", version, treatment_ids))
 
 
+HEATMAP_TITLES = {
+    "highest": ("Side effects: highest reported rate per 100 patients",
+                "Therapeutic use; the highest rate a source attributes to the treatment, whatever its comparator"),
+    "excess": ("Side effects: extra people per 100 over the comparator",
+               "Largest excess over a named comparator (placebo, sham or another treatment): comparators differ by row"),
+}
+
+
 @st.cache_resource(max_entries=512, show_spinner=False)
 def course_cost(_ev: Evidence, version: str, basis: str, treatment_ids: tuple[str, ...]) -> ChartView:
     """One basis of the acute-course cost build: the chart, a summary, the plain rows (CSV) and, as the companion
@@ -111,16 +119,68 @@ def course_cost(_ev: Evidence, version: str, basis: str, treatment_ids: tuple[st
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def side_effects(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> ChartView:
+def side_effects(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], mode: str = "highest") -> ChartView:
+    """The heatmap, computed from the specific effects (views.side_effect_heat): every shown treatment a row, every
+    category a column, category names above the cells."""
     ev, tids = _ev, list(treatment_ids)
-    grid = views.side_effect_grid(ev, tids)
-    fig = charts.heatmap(grid, "Side-effect categories: highest reported frequency band")
-    very = grid[grid["band"] == "very_common"]
-    summary = (f"The heatmap shows {grid['attribute_id'].nunique()} side-effect categories for {grid['treatment_id'].nunique()} "
-               f"treatments; {len(very)} combinations are reported as very common (10% of patients or more). "
-               "Bands come from different studies.")
-    return ChartView(fig, summary, views.table_for(grid, ["Band"]), "side-effects", grid[["attribute_id", "cell_id"]],
-                     ("side_effects", version, treatment_ids))
+    grid = views.side_effect_heat(ev, tids, mode)
+    title, subtitle = HEATMAP_TITLES[mode]
+    fig = charts.heatmap(grid, title, zmax=6 if mode == "highest" else len(views.EXCESS_LEVELS) - 1, labels_on_top=True)
+    if len(grid):
+        fig.update_layout(title_subtitle_text=subtitle, title_subtitle_font_size=14, margin_t=fig.layout.margin.t + 16,
+                          height=fig.layout.height + 16)
+    rows = views.effect_rows(ev, tids)
+    src = ev.sources.set_index("source_id")
+    by_effect = rows.set_index("effect_id")
+    def source_of(effect_id):
+        if not isinstance(effect_id, str) or effect_id not in by_effect.index:
+            return ""
+        sid = by_effect.at[effect_id, "source_id"]
+        kind = src.at[sid, "source_type"] if sid in src.index else ""
+        return f"{by_effect.at[effect_id, 'Source']} [{views.SOURCE_TYPE_LABELS.get(kind, kind)}]"
+    table = pd.DataFrame({
+        "Treatment": grid["Treatment"], "Category": grid["Attribute"], "Shown": grid["Band"],
+        "From": [by_effect.at[e, "effect"] if isinstance(e, str) and e in by_effect.index else "" for e in grid["effect_id"]],
+        "Sources": [source_of(e) for e in grid["effect_id"]], "Cell id": grid["cell_id"]})
+    if mode == "excess":
+        none = grid.loc[grid["Band"].str.startswith(views.NO_CONTROLLED_TEXT), "Treatment"]
+        summary = (f"Extra people per 100 with each treatment over its comparator, in {grid['attribute_id'].nunique()} categories for "
+                   f"{grid['treatment_id'].nunique()} treatments. {len(none)} treatment–category pairs have no controlled "
+                   "comparison and say so. Comparators differ (placebo, sham, or another treatment such as ECT in KetECT), "
+                   "so compare rows with care.")
+    else:
+        very = grid[grid["Band"].str.startswith("Very common")]
+        summary = (f"The heatmap shows {grid['attribute_id'].nunique()} side-effect categories for {grid['treatment_id'].nunique()} "
+                   f"treatments; {len(very)} combinations have a rate of 10 per 100 patients or more in therapeutic use. "
+                   "Rates come from different studies and comparators. Deaths not attributed to a treatment and recreational-use "
+                   "data are notes under the chart, never a band.")
+    return ChartView(fig, summary, table, f"side-effects-{mode}", grid, ("side_effects", version, treatment_ids, mode))
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def comparator(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], attribute_id: str) -> ChartView:
+    """How many more people per 100 get each effect of one category than with its named comparator."""
+    ev, tids = _ev, list(treatment_ids)
+    rows = views.effect_rows(ev, tids, attribute_id)
+    table = views.comparator_table(rows)
+    src = ev.sources.set_index("source_id")
+    kinds = rows.set_index("effect_id")["source_id"].map(src["source_type"]).map(views.SOURCE_TYPE_LABELS)
+    table["Sources"] = [f"{s} [{kinds.get(e, '')}]" for s, e in zip(table["Source"], table["effect_id"])]
+    category = ev.name("attribute", attribute_id)
+    fig = charts.comparator_chart(table, views.colour_map(ev), f"How many more people per 100 · {category}")
+    shown = list(dict.fromkeys(table["Treatment"]))
+    names = ev.names("treatment_short")
+    without = [names.get(t, t) for t in tids if names.get(t, t) not in shown]
+    if len(table):
+        top = table.iloc[0]
+        summary = (f"{len(table)} effects in {category.lower()} have a rate in both arms of a controlled comparison. "
+                   f"The largest excess: {top['Treatment']}, {top['Effect'].lower()}: {top['With treatment (per 100)']} vs "
+                   f"{top['With comparator (per 100)']} per 100 with {top['Comparator']} ({top['Difference (per 100)']}).")
+    else:
+        summary = f"No effect in {category.lower()} has a rate in both arms of a controlled comparison for the treatments shown."
+    if without:
+        summary += f" No controlled comparison in this category for: {', '.join(without)}."
+    return ChartView(fig, summary, table, f"comparator-{attribute_id}", None, ("comparator", version, treatment_ids, attribute_id))
 
 
 class SharedFigure(go.Figure):

@@ -52,7 +52,7 @@ _SEED_LABEL = re.compile(r"\bseed(?:[ _-]*(?:document|article|doc))?[ _-]*0\d\d\
 VIEWER_TEXT = {
     "cells.csv": ("headline", "value", "detail", "measure_note", "derivation"),
     "citations.csv": ("figures",),
-    "effects.csv": ("effect", "frequency", "comparator"),
+    "effects.csv": ("effect", "frequency", "comparator", "comparator_name", "figures", "derivation"),
     "claims.csv": ("claim", "reason"),
     "comparisons.csv": ("study", "outcome", "result_a", "result_b", "note"),
     "course_costs.csv": ("component", "figures", "derivation", "note"),

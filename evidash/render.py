@@ -216,6 +216,11 @@ def evidence_dialog(ev: Evidence, cell_id: str) -> None:
 
 
 def effects_table(effects: pd.DataFrame) -> None:
+    """Specific effects with their comparator: an uncontrolled rate says 'no comparator'."""
+    effects = effects.copy()
+    kind = effects["comparator_type"] if "comparator_type" in effects.columns else pd.Series(None, index=effects.index)
+    named = effects["comparator"].where(effects["comparator"].map(lambda v: isinstance(v, str) and bool(v.strip())))
+    effects["comparator"] = named.where(kind != "none").fillna("no comparator")
     shown = effects[["Treatment", "effect", "frequency", "comparator", "Source", "Type", "locator", "link"]].rename(
         columns={"effect": "Effect", "frequency": "Frequency", "comparator": "Comparator", "locator": "Where", "link": "Link"})
     st.dataframe(shown, hide_index=True, width="stretch", column_config={

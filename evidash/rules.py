@@ -19,6 +19,7 @@ from pandera import extensions
 
 from .vocab import BANDS as _BANDS
 from .vocab import COST_BASES as _COST_BASES
+from .vocab import CONTROLLED_TYPES as _CONTROLLED
 from .vocab import SOURCE_TYPES as _SOURCE_TYPES
 from .vocab import ids
 
@@ -281,6 +282,39 @@ ATTRIBUTE_RULES = (
 
 
 CLAIM_SOURCE_TYPE = "web_article"  # the article a claim comes from
+
+# --- Specific side effects against their comparator (effects.csv) ---------------------------------------
+# rate: % of patients with the effect in the treatment arm; comparator_rate: the same in the comparator arm;
+# comparator_type: placebo, active_placebo, sham, active, control, or none (an uncontrolled rate).
+EFFECT_NUMBER_COLUMNS = ("rate", "comparator_rate", "n_arm", "n_comparator")  # each must be in figures/derivation
+_CONTROLLED_TEXT = ", ".join(_CONTROLLED)
+
+
+def _uncontrolled(row: dict) -> bool:
+    return row.get("comparator_type") == "none"
+
+
+EFFECT_RULES = (
+    MIN_LE_MAX,
+    RowRule("comparator_rate_needs_rate", "rate",
+            lambda r: number(r.get("comparator_rate")) is not None and number(r.get("rate")) is None,
+            lambda r: "a comparator rate needs the treatment arm's rate (rate) beside it"),
+    RowRule("rate_needs_comparator_type", "comparator_type",
+            lambda r: number(r.get("rate")) is not None and blank(r.get("comparator_type")),
+            lambda r: "a rate must say what it is compared with: comparator_type ('none' for an uncontrolled rate)"),
+    RowRule("comparator_rate_needs_a_controlled_type", "comparator_type",
+            lambda r: number(r.get("comparator_rate")) is not None and _uncontrolled(r),
+            lambda r: f"a comparator rate needs a controlled comparator_type ({_CONTROLLED_TEXT}), not 'none'"),
+    RowRule("comparison_names_its_comparator", "comparator_name",
+            lambda r: r.get("comparator_type") in _CONTROLLED and blank(r.get("comparator_name")),
+            lambda r: "a controlled comparison names its comparator arm in comparator_name (e.g. 'placebo spray + oral antidepressant')"),
+    RowRule("uncontrolled_has_no_comparator_arm", "comparator_name",
+            lambda r: _uncontrolled(r) and (not blank(r.get("comparator_name")) or number(r.get("n_comparator")) is not None),
+            lambda r: "an uncontrolled rate (comparator_type 'none') has no comparator arm: leave comparator_name and n_comparator empty"),
+    RowRule("rate_needs_figures", "figures",
+            lambda r: number(r.get("rate")) is not None and blank(r.get("figures")),
+            lambda r: "a rate needs figures: what the source itself prints (numbers as printed, arm sizes)"),
+)
 
 
 

@@ -14,7 +14,8 @@ from pandera.typing import Series
 
 from . import vocab
 from .rules import (
-    ATTRIBUTE_RULES, CELL_RULES, CLAIM_RULES, COMPARISON_RULES, COURSE_COST_RULES, DATE_PATTERN, HEADLINE_MAX, MIN_LE_MAX,
+    ATTRIBUTE_RULES, CELL_RULES, CLAIM_RULES, COMPARISON_RULES, COURSE_COST_RULES, DATE_PATTERN, EFFECT_RULES,
+    HEADLINE_MAX, MIN_LE_MAX,
     PRICE_YEAR_BASES, SOURCE_RULES, row_rules,
 )
 
@@ -145,7 +146,12 @@ class SourceSchema(pa.DataFrameModel):
         strict = False
 
 
-@row_rules(MIN_LE_MAX)
+COMPARATOR_TYPES = vocab.ids(vocab.COMPARATOR_TYPES)
+USES = vocab.ids(vocab.USES)
+ATTRIBUTIONS = vocab.ids(vocab.ATTRIBUTIONS)
+
+
+@row_rules(*EFFECT_RULES)
 class EffectSchema(pa.DataFrameModel):
     effect_id: Series[str] = pa.Field(str_matches=CELL_ID_PATTERN, unique=True)
     cell_id: Series[str]
@@ -156,6 +162,18 @@ class EffectSchema(pa.DataFrameModel):
     comparator: Series[str] = _optional()
     source_id: Series[str]
     locator: Series[str]
+    # Against the comparator (GRADE-style absolute risks): both arms' rates in % of patients, the comparator arm
+    # named and typed, n per arm where reported, and what the source itself prints (figures) or our arithmetic.
+    rate: Optional[Series[float]] = _optional(coerce=True, ge=0, le=100)
+    comparator_rate: Optional[Series[float]] = _optional(coerce=True, ge=0, le=100)
+    comparator_name: Optional[Series[str]] = _optional(str_length={"max_value": 80})
+    comparator_type: Optional[Series[str]] = _optional(isin=COMPARATOR_TYPES)
+    n_arm: Optional[Series[float]] = _optional(coerce=True, ge=1)
+    n_comparator: Optional[Series[float]] = _optional(coerce=True, ge=1)
+    figures: Optional[Series[str]] = _optional(str_length={"max_value": 600})
+    derivation: Optional[Series[str]] = _optional(str_length={"max_value": 300})
+    use: Optional[Series[str]] = _optional(isin=USES)  # therapeutic (blank) or recreational: never one band
+    attribution: Optional[Series[str]] = _optional(isin=ATTRIBUTIONS)  # not attributed to the treatment: a note
 
     class Config:
         strict = False

@@ -78,6 +78,8 @@ _FLAG = lambda ev: ["0", "1"]  # noqa: E731
 def _basis_name(ev: Evidence) -> str:
     bases = coursecost.bases(ev)
     return coursecost.COST_BASES[bases[0]].short if bases else "no basis"
+def _side_effect_categories(ev: Evidence) -> list[str]:
+    return list(ev.attributes.loc[ev.attributes["group"] == views.SIDE_EFFECT_GROUP_ID, "attribute_id"])
 
 # The declaration. Its order is the order of parameters in a canonical link (equal views, equal links).
 PARAMS: dict[str, Param] = {p.name: p for p in (
@@ -101,6 +103,10 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
           notice="Some source types in the link were not recognised and were left out."),
     Param("basis", coursecost.bases, lambda ev: (coursecost.bases(ev) or [None])[0],
           notice=lambda ev: f"The cost basis in the link was not recognised, so {_basis_name(ev)} is shown."),
+    Param("heatmap", lambda ev: list(views.HEATMAP_MODES), "highest",
+          notice="The heatmap view in the link was not recognised, so the highest reported rate is shown."),
+    Param("category", _side_effect_categories, lambda ev: (_side_effect_categories(ev) or [None])[0],
+          notice="The side-effect category in the link was not recognised, so the first category is shown."),
     Param("present", _FLAG, "0", flag=True, kept=True, presenter=True),  # a bad value: normal view, silently
     Param("step", _steps, "1", presenter=True,
           notice="The step in the link was not recognised, so the first card is shown."),

@@ -16,7 +16,8 @@ from . import policies, provenance
 from .load import LINE, RawTables
 from .problems import Problem
 from .cite import check_url
-from .rules import ATTRIBUTE_FIELDS, ATTRIBUTE_PREFIX, CLAIM_SOURCE_TYPE, FOREIGN_KEYS, PAYER_TYPES, ForeignKey, id_list
+from .rules import (ATTRIBUTE_FIELDS, ATTRIBUTE_PREFIX, CLAIM_SOURCE_TYPE, EFFECT_NUMBER_COLUMNS, FOREIGN_KEYS, PAYER_TYPES,
+                    ForeignKey, id_list, number)
 from .schema import CELL_ID_PATTERN, MARKUP_PATTERN, TABLES
 
 _MARKUP = re.compile(MARKUP_PATTERN, re.I)
@@ -250,6 +251,22 @@ def _claims_problems(raw: RawTables) -> list[Problem]:
     return out
 
 
+def _effects_problems(raw: RawTables) -> list[Problem]:
+    """Every rate and arm size of a specific effect is in what its source prints (figures) or in its derivation,
+    as for a cell's numbers (provenance.py)."""
+    effects, out = raw.frames["effects.csv"], []
+    if "figures" not in effects.columns:
+        return out
+    for index, effect in zip(effects.index, effects.to_dict("records")):
+        available = provenance.numbers_in(effect.get("figures")) + provenance.numbers_in(effect.get("derivation"))
+        for column in EFFECT_NUMBER_COLUMNS:
+            value = number(effect.get(column))
+            if value is not None and provenance.missing_numbers([value], available):
+                out.append(Problem("effects.csv", _line(effects, index), column,
+                                   f"{column} {value:g} is not in the effect's figures or its derivation"))
+    return out
+
+
 # The provenance rules (figures, headline source, numbers traced to their source): errors since the data round
 # of 2026-12-06 filled them (they were warnings while it was under way).
 PROVENANCE_SEVERITY = "error"
@@ -259,6 +276,7 @@ FILE_RULES = {
     "citations.csv": _citations_problems,
     "sources.csv": _sources_problems,
     "claims.csv": _claims_problems,
+    "effects.csv": _effects_problems,
 }
 
 

@@ -477,3 +477,174 @@ def source_line(table: pd.DataFrame, limit: int = 5) -> str:
     short = [p if len(p) < 70 else p[:67] + "…" for p in seen[:limit]]
     more = f"; and {len(seen) - limit} more (see 'Data, sources and downloads' under the chart)" if len(seen) > limit else ""
     return "; ".join(short) + more
+
+
+# --- Side effects against their comparator (issue 20) ----------------------------------------------------
+HEATMAP_MODES = {"highest": "Highest reported rate", "excess": "Excess over comparator"}
+NO_CONTROLLED_TEXT = "No controlled comparison"
+
+
+def _rate_text(value: float) -> str:
+    """A rate per 100 as read aloud: '60.4', '3', '0.071'."""
+    return f"{value:.3g}" if value < 1 else f"{value:.1f}".removesuffix(".0")
+
+
+def difference_text(rd: float) -> str:
+    """A risk difference in people per 100: '28.1 more per 100', '2.2 fewer per 100', 'no difference'."""
+    if abs(rd) < 0.05:
+        return "no difference per 100"
+    return f"{_rate_text(abs(rd))} {'more' if rd > 0 else 'fewer'} per 100"
+
+
+def comparator_short(row) -> str:
+    """The comparator as a heatmap cell names it: 'placebo', 'sham', or the active treatment's name."""
+    from .vocab import COMPARATOR_TYPES
+    kind = _text(row.get("comparator_type"))
+    if kind == "active":
+        return _text(row.get("comparator_name")).split(" (")[0] or "active comparator"
+    return COMPARATOR_TYPES[kind].short if kind in COMPARATOR_TYPES else ""
+
+
+def effect_rows(ev: Evidence, treatment_ids: list[str], attribute_id: str | None = None) -> pd.DataFrame:
+    """The specific effects of the shown treatments (one category, or all), with treatment, category, source and the
+    columns the comparator view needs: rd (treatment minus comparator, per 100) where both arms' rates are known."""
+    from .vocab import CONTROLLED_TYPES
+    e = ev.effects
+    for column in ("rate", "comparator_rate", "comparator_name", "comparator_type", "n_arm", "n_comparator", "use", "attribution",
+                   "figures", "derivation"):
+        if column not in e.columns:
+            e = e.assign(**{column: None})
+    cells = ev.cells.set_index("cell_id")
+    e = e.assign(treatment_id=e["cell_id"].map(cells["treatment_id"]), attribute_id=e["cell_id"].map(cells["attribute_id"]))
+    e = e[e["treatment_id"].isin(treatment_ids)]
+    if attribute_id is not None:
+        e = e[e["attribute_id"] == attribute_id]
+    e = e.copy()
+    for column in ("rate", "comparator_rate", "n_arm", "n_comparator"):
+        e[column] = pd.to_numeric(e[column], errors="coerce")
+    names = ev.names("treatment_short")
+    e["Treatment"] = e["treatment_id"].map(names)
+    e["Category"] = e["attribute_id"].map(ev.names("attribute"))
+    e["recreational"] = e["use"].eq("recreational")
+    e["unattributed"] = e["attribution"].isin(["judged_unrelated", "not_attributed"])
+    e["controlled"] = e["comparator_type"].isin(CONTROLLED_TYPES) & e["rate"].notna() & e["comparator_rate"].notna()
+    e["rd"] = (e["rate"] - e["comparator_rate"]).where(e["controlled"])
+    src = ev.sources.set_index("source_id")
+    e["Source"] = e["source_id"].map(src["title"]).fillna(e["source_id"])
+    e["link"] = [source_link(src.loc[s]) if s in src.index else None for s in e["source_id"]]
+    order = {t: i for i, t in enumerate(treatment_ids)}
+    e = e.assign(_t=e["treatment_id"].map(order)).sort_values(["_t"], kind="stable").drop(columns="_t")
+    return e.reset_index(drop=True)
+
+
+COMPARATOR_COLUMNS = ["Treatment", "Effect", "Comparator", "With treatment (per 100)", "With comparator (per 100)",
+                      "Difference (per 100)", "People per arm", "Source", "Where", "Link"]
+
+
+def comparator_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """How many more people per 100 get each effect than with its named comparator: both arms' rates and the
+    difference, for the controlled rows of ``effect_rows`` (therapeutic use only), largest excess first."""
+    from .vocab import COMPARATOR_TYPES
+    c = rows[rows["controlled"] & ~rows["recreational"] & ~rows["unattributed"]].sort_values("rd", ascending=False, kind="stable")
+    def arms(r) -> str:
+        n1, n2 = r["n_arm"], r["n_comparator"]
+        return f"{int(n1):,} vs {int(n2):,}" if pd.notna(n1) and pd.notna(n2) else "not reported"
+    out = pd.DataFrame({
+        "Treatment": c["Treatment"],
+        "Effect": c["effect"],
+        "Comparator": [f"{_text(r['comparator_name'])} ({COMPARATOR_TYPES[r['comparator_type']].short})"
+                       for r in c.to_dict("records")],
+        "With treatment (per 100)": c["rate"].map(_rate_text),
+        "With comparator (per 100)": c["comparator_rate"].map(_rate_text),
+        "Difference (per 100)": c["rd"].map(difference_text),
+        "People per arm": [arms(r) for r in c.to_dict("records")],
+        "Source": c["Source"], "Where": c["locator"], "Link": c["link"],
+        "effect_id": c["effect_id"], "Cell id": c["cell_id"], "rate": c["rate"], "comparator_rate": c["comparator_rate"],
+        "rd": c["rd"],
+    })
+    return out.reset_index(drop=True)
+
+
+def effect_notes(rows: pd.DataFrame) -> list[str]:
+    """Plain notes for what a band must not carry: events the source does not attribute to the treatment, and
+    recreational-use data (never banded with therapeutic use)."""
+    from .vocab import ATTRIBUTIONS
+    notes = []
+    for r in rows[rows["unattributed"]].to_dict("records"):
+        notes.append(f"{r['Treatment']} · {r['Category']}: {r['effect']} — {r['frequency']}. "
+                     f"Counted as a note, not as a harm band: {ATTRIBUTIONS[r['attribution']].label}.")
+    for r in rows[rows["recreational"] & ~rows["unattributed"]].to_dict("records"):
+        notes.append(f"{r['Treatment']} · {r['Category']}: {r['effect']} — {r['frequency']}. "
+                     "Recreational or non-medical use: shown as a note, never in the treatment's band.")
+    return notes
+
+
+EXCESS_LEVELS = [(0.05, "no excess"), (1, "under 1 more per 100"), (5, "1 to 5 more per 100"), (10, "5 to 10 more per 100"),
+                 (float("inf"), "10 or more per 100")]
+
+
+def excess_level(rd: float) -> int:
+    """0 for no excess, then 1-4 by size: the heatmap's shade in 'excess over comparator' mode."""
+    for i, (upper, _) in enumerate(EXCESS_LEVELS):
+        if rd < upper:
+            return i
+    return len(EXCESS_LEVELS) - 1
+
+
+def side_effect_heat(ev: Evidence, treatment_ids: list[str], mode: str = "highest") -> pd.DataFrame:
+    """Treatments × side-effect categories for the heatmap, computed from the specific effects: every shown treatment
+    is a row and every category a column. 'highest': the highest per-patient rate in therapeutic use that the source
+    attributes to the treatment (its band and rate); 'excess': the largest number of extra people per 100 over a
+    named comparator. Unattributed events and recreational data are notes (``note`` True), never the band."""
+    from .rules import band_for_percent
+    attrs = ev.attributes[ev.attributes["group"] == SIDE_EFFECT_GROUP_ID]
+    rows = effect_rows(ev, treatment_ids)
+    lookup = ev.cell_lookup
+    out = []
+    for t in treatment_table(ev, treatment_ids).itertuples(index=False):
+        for a in attrs.itertuples(index=False):
+            cell = lookup.get((t.treatment_id, None, a.attribute_id))
+            mine = rows[(rows["treatment_id"] == t.treatment_id) & (rows["attribute_id"] == a.attribute_id)]
+            noted = bool((mine["unattributed"] | mine["recreational"]).any())
+            banded = mine[~mine["unattributed"] & ~mine["recreational"] & mine["rate"].notna()]
+            rec = {"Treatment": t.short_name, "treatment_id": t.treatment_id, "Attribute": a.name,
+                   "attribute_id": a.attribute_id, "cell_id": None if cell is None else cell["cell_id"], "note": noted,
+                   "rank": None, "effect_id": None}
+            if cell is None:
+                rec["Band"] = NOT_ENTERED_TEXT
+            elif cell["status"] == "no_evidence":
+                rec["Band"] = NO_EVIDENCE_TEXT
+            elif cell["status"] == "not_applicable":
+                rec["Band"] = NOT_APPLICABLE_TEXT
+            elif mode == "excess":
+                controlled = banded[banded["controlled"]]
+                if len(controlled):
+                    top = controlled.loc[controlled["rd"].idxmax()]
+                    rd = float(top["rd"])
+                    head = f"+{_rate_text(rd)} per 100" if rd >= 0.05 else "No excess"
+                    rec.update(Band=f"{head} (vs {comparator_short(top)})", rank=excess_level(rd), effect_id=top["effect_id"])
+                elif not len(banded) and cell.get("band") == "none_reported" and not noted:
+                    rec.update(Band=BAND_LABELS["none_reported"], rank=None)
+                else:
+                    rec.update(Band=NO_CONTROLLED_TEXT, rank=None)
+            elif len(banded):
+                top = banded.loc[banded["rate"].idxmax()]
+                rate = float(top["rate"])
+                unquantified = mine[~mine["unattributed"] & ~mine["recreational"] & mine["rate"].isna()]
+                if rate == 0 and len(unquantified):  # 0 of the counted effects, but others were not counted
+                    rec.update(Band="Not quantified per patient", rank=BAND_ORDER.index("not_quantified"))
+                elif rate == 0:
+                    rec.update(Band="None in trials (0 per 100)", rank=BAND_ORDER.index("none_reported"))
+                else:
+                    band = band_for_percent(rate)
+                    rec.update(Band=f"{BAND_LABELS[band].split(' (')[0]} ({_rate_text(rate)} per 100)",
+                               rank=BAND_ORDER.index(band))
+                rec["effect_id"] = top["effect_id"]
+            elif cell.get("band") == "none_reported" and not noted:
+                rec.update(Band=BAND_LABELS["none_reported"], rank=BAND_ORDER.index("none_reported"))
+            else:
+                rec.update(Band="Not quantified per patient", rank=BAND_ORDER.index("not_quantified"))
+            if noted:
+                rec["Band"] += " · see note"
+            out.append(rec)
+    return pd.DataFrame(out)

@@ -124,6 +124,23 @@ DESIGNS = {  # how the number was obtained
     "service_info": Term("service page"),
 }
 STATUSES = ("reported", "no_evidence", "not_applicable")
+COMPARATOR_TYPES = {  # what a specific side effect's rate is compared with (effects.csv comparator_type)
+    "placebo": Term("placebo", "placebo"),
+    "active_placebo": Term("active placebo (e.g. midazolam, not inert)", "active placebo"),
+    "sham": Term("sham treatment", "sham"),
+    "active": Term("another active treatment", "active comparator"),
+    "control": Term("control group (usual care or waiting list)", "control group"),
+    "none": Term("no comparator (uncontrolled rate)", "no comparator"),
+}
+CONTROLLED_TYPES = tuple(k for k in COMPARATOR_TYPES if k != "none")
+USES = {  # in what use a specific side effect was seen (effects.csv use)
+    "therapeutic": Term("therapeutic use"),
+    "recreational": Term("recreational or non-medical use (never banded with therapeutic use)"),
+}
+ATTRIBUTIONS = {  # events the source does not attribute to the treatment (effects.csv attribution): a note, not a band
+    "judged_unrelated": Term("judged unrelated or doubtfully related to the treatment (by the investigators or the manufacturer)"),
+    "not_attributed": Term("counted whatever the cause (not attributed to the treatment)"),
+}
 
 VERDICTS = {  # strongest support first
     "supported": Verdict("Supported", "Supported", "Accurate", ":material/check_circle:", "✓"),
@@ -188,3 +205,4 @@ MEASURE_LABELS = labels(MEASURES)
 DESIGN_LABELS = labels(DESIGNS)
 VERDICT_LABELS = labels(VERDICTS)
 CLAIM_TOPIC_LABELS = labels(CLAIM_TOPICS)
+COMPARATOR_TYPE_LABELS = labels(COMPARATOR_TYPES)

@@ -73,8 +73,10 @@ MINI = {
         "blog2024_alpha,Alpha works wonders,,Some Blog,2024,,,,web_article,\n"
     ),
     "effects.csv": (
-        "effect_id,cell_id,effect,frequency,value_min,value_max,comparator,source_id,locator\n"
-        "alpha.se_cardiovascular.bp,alpha.se_cardiovascular,Blood pressure increased,12% (placebo 4%),12,12,placebo 4%,smith2020_trial,Table 2\n"
+        "effect_id,cell_id,effect,frequency,value_min,value_max,comparator,source_id,locator,"
+        "rate,comparator_rate,comparator_name,comparator_type,n_arm,n_comparator,figures,derivation,use,attribution\n"
+        "alpha.se_cardiovascular.bp,alpha.se_cardiovascular,Blood pressure increased,12% (placebo 4%),12,12,placebo 4%,smith2020_trial,Table 2,"
+        "12,4,placebo tablet,placebo,150,150,blood pressure increased 18 of 150 (12%) vs 6 of 150 (4%),,,\n"
     ),
     "blocked_hosts.csv": "host,reason\nmirror.example.com,copy host\n",
     "glossary.csv": "term,expansion,explanation\nTRD,Treatment-resistant depression,Depression that has not improved after adequate trials.\n",

@@ -16,7 +16,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 VOCABULARIES = {"group": vocab.GROUPS, "status": vocab.STATUSES, "source_type": vocab.SOURCE_TYPES, "band": vocab.BANDS,
                 "category": vocab.CATEGORIES, "measure": vocab.MEASURES, "design": vocab.DESIGNS, "verdict": vocab.VERDICTS,
                 "topic": vocab.CLAIM_TOPICS, "basis": vocab.COST_BASES, "kind": vocab.COST_KINDS,
-                "cost status": vocab.COST_STATUSES}
+                "cost status": vocab.COST_STATUSES, "comparator_type": vocab.COMPARATOR_TYPES, "use": vocab.USES,
+                "attribution": vocab.ATTRIBUTIONS}
 
 
 def _named(text: str, word: str) -> bool:

@@ -190,6 +190,24 @@ ROW_CASES = {
                             "basis 'us_medicare_2026' is in USD; this row says GBP (one currency per panel)"),
     "reference_is_priced": (CC, 4, dict(status="not_priced"), "status",
                             "a reported course cost is a figure the source gives: its status is 'priced'"),
+    "comparator_rate_needs_rate": ("effects.csv", 2, dict(rate=""), "rate",
+                                   "a comparator rate needs the treatment arm's rate (rate) beside it"),
+    "rate_needs_comparator_type": ("effects.csv", 2, dict(comparator_type=""), "comparator_type",
+                                   "a rate must say what it is compared with: comparator_type ('none' for an uncontrolled rate)"),
+    "comparator_rate_needs_a_controlled_type": ("effects.csv", 2, dict(comparator_type="none"), "comparator_type",
+                                                "a comparator rate needs a controlled comparator_type (placebo, active_placebo, "
+                                                "sham, active, control), not 'none'"),
+    "comparison_names_its_comparator": ("effects.csv", 2, dict(comparator_name=""), "comparator_name",
+                                        "a controlled comparison names its comparator arm in comparator_name "
+                                        "(e.g. 'placebo spray + oral antidepressant')"),
+    "uncontrolled_has_no_comparator_arm": ("effects.csv", 2, dict(comparator_type="none", comparator_rate="", comparator_name=""),
+                                           "comparator_name", "an uncontrolled rate (comparator_type 'none') has no comparator arm: "
+                                                              "leave comparator_name and n_comparator empty"),
+    "uncontrolled_has_no_comparator_arm (name only)": ("effects.csv", 2, dict(comparator_type="none", comparator_rate="", n_comparator=""),
+                                                       "comparator_name", "an uncontrolled rate (comparator_type 'none') has no "
+                                                                          "comparator arm: leave comparator_name and n_comparator empty"),
+    "rate_needs_figures": ("effects.csv", 2, dict(figures="", derivation="12 and 4 of 150 each"), "figures",
+                           "a rate needs figures: what the source itself prints (numbers as printed, arm sizes)"),
     "headline_types_known": ("attributes.csv", 2, dict(headline_types="label;gossip"), "headline_types",
                              "unknown source type(s) 'gossip' (separate several with ';')"),
 }
@@ -227,6 +245,12 @@ def test_every_row_rule_has_a_case():
     [(CC, 3, dict(source_id="", locator="", figures=""))],  # a not_priced component may name no source
     [(CC, 2, dict(units_low="12"))], [(CC, 4, dict(unit_cost_high=""))],  # one number: low == high
     [("claims.csv", 2, dict(concerns="alpha;beta", cell_ids="alpha.mdd.onset;beta.mdd.onset"))],  # a listed cell without citations
+    [("effects.csv", 2, dict(comparator_type="none", comparator_rate="", comparator_name="", n_comparator=""))],  # uncontrolled
+    [("effects.csv", 2, dict(comparator_rate="", n_comparator=""))],  # controlled, the comparator's rate not reported
+    [("effects.csv", 2, dict(rate="", comparator_rate="", comparator_type="", comparator_name="", n_arm="", n_comparator="",
+                             figures=""))],  # a text-only effect needs none of the comparator columns
+    [("effects.csv", 2, dict(rate="8", comparator_rate="2.7", derivation="12 of 150 = 8%; 4 of 150 = 2.7%"))],  # our arithmetic
+    [("effects.csv", 2, dict(use="recreational", attribution="judged_unrelated"))],
 ])
 def test_valid_edge_passes(raw, edits):
     for file, line, values in edits:
@@ -765,3 +789,22 @@ def test_course_cost_text_is_plain_and_names_no_internal_label(raw):
     assert error(CC, 3, "note", MARKUP) in problems
     assert error(CC, 3, "component", "text names an internal label (a seed document number or a cell id); "
                                      "name the article or the treatment and attribute instead") in problems
+# --- Specific effects against their comparator: numbers traced to what the source prints; vocabularies -------
+@pytest.mark.parametrize("column,value", [("rate", "13"), ("comparator_rate", "5"), ("n_arm", "151"), ("n_comparator", "149")])
+def test_effect_numbers_are_in_the_figures(raw, column, value):
+    edit(raw, "effects.csv", 2, **{column: value})
+    assert error("effects.csv", 2, column, f"{column} {value} is not in the effect's figures or its derivation") in found(raw)
+
+
+@pytest.mark.parametrize("column,value,message", [
+    ("comparator_type", "wishful", "'wishful' is not one of the allowed values "
+                                   "('placebo', 'active_placebo', 'sham', 'active', 'control', 'none')"),
+    ("use", "party", "'party' is not one of the allowed values ('therapeutic', 'recreational')"),
+    ("attribution", "maybe", "'maybe' is not one of the allowed values ('judged_unrelated', 'not_attributed')"),
+    ("comparator_rate", "101", "101.0 is out of range (less_than_or_equal_to(100))"),
+    ("rate", "-1", "-1.0 is out of range (greater_than_or_equal_to(0))"),
+    ("n_arm", "0", "0.0 is out of range (greater_than_or_equal_to(1))"),
+])
+def test_effect_columns_are_checked(raw, column, value, message):
+    edit(raw, "effects.csv", 2, **{column: value})
+    assert error("effects.csv", 2, column, message) in found(raw)

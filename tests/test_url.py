@@ -27,6 +27,8 @@ TREATMENTS = by_order("treatments.csv", "treatment_id")
 CONDITIONS = by_order("conditions.csv", "condition_id")
 GROUPS = list(dict.fromkeys(r["group"] for r in sorted(rows("attributes.csv"), key=lambda r: float(r["sort_order"]))))
 NAMES = {r["treatment_id"]: r["name"] for r in rows("treatments.csv")}
+SIDE_EFFECTS = [r["attribute_id"] for r in sorted(rows("attributes.csv"), key=lambda r: float(r["sort_order"]))
+                if r["group"] == "side_effects"]
 PAIR = ("ketamine_iv", "ect")  # the head-to-head page's default pair (IV ketamine vs ECT)
 
 
@@ -91,6 +93,12 @@ CASES = {
     "basis": Case("cost", "england_nhs", lambda at: at.segmented_control(key="basis").value, "us_medicare_2026",
                   "The cost basis in the link was not recognised, so US Medicare 2026 is shown.",
                   url_default="us_medicare_2026"),
+    "heatmap": Case("side-effects", "excess", lambda at: at.segmented_control(key="heatmap").value, "highest",
+                    "The heatmap view in the link was not recognised, so the highest reported rate is shown.",
+                    url_default="highest"),
+    "category": Case("side-effects", SIDE_EFFECTS[-1], lambda at: at.selectbox(key="category").value, SIDE_EFFECTS[0],
+                     "The side-effect category in the link was not recognised, so the first category is shown.",
+                     url_default=SIDE_EFFECTS[0]),
     "present": Case("overview", "1", lambda at: at.toggle(key="present").value, False, None, good_shown=True,
                     url_default="0"),
     "step": Case("overview", "2", lambda at: next(s.value.split(" of ")[0] for s in at.subheader if " of " in s.value), "1",

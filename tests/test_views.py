@@ -115,7 +115,7 @@ def test_heatmap_cells_put_the_share_on_its_own_line(ev):
     from evidash import figures
     view = figures.side_effects(ev, ev.version, tuple(ev.treatments["treatment_id"]))
     texts = {t for row in view.fig.data[0].text for t in row if t}
-    assert "Very common<br>(≥10%)" in texts and "Reported, not<br>quantified" in texts
+    assert "Very common<br>(60.4 per 100)<br><i>see note</i>" in texts and "Not quantified<br>per patient" in texts
     assert not any(" (" in t for t in texts)
 
 
