@@ -193,7 +193,7 @@ def plain_table(ev: Evidence, basis: str, treatment_ids: list[str]) -> pd.DataFr
     kinds = dict(zip(ev.sources["source_id"], ev.sources["source_type"].map(SOURCE_TYPE_LABELS)))
     out = []
     for r in comps.to_dict("records"):
-        out.append({"Treatment": r["Treatment"], "Basis": COST_BASES[basis].label, "Kind": "component",
+        out.append({"Row id": r["row_id"], "Treatment": r["Treatment"], "Basis": COST_BASES[basis].label, "Kind": "component",
                     "Component": r["component"], "Status": r["status"], "Units low": r.get("units_low"),
                     "Units high": r.get("units_high"), "Unit": r.get("unit_label"), "Unit cost": r.get("unit_cost"),
                     "Unit cost high": r.get("unit_cost_high"), "Currency": r.get("currency"), "Price year": r.get("price_year"),
@@ -201,7 +201,7 @@ def plain_table(ev: Evidence, basis: str, treatment_ids: list[str]) -> pd.DataFr
                     "Sources": _title(titles, kinds, r.get("source_id")), "Locator": r.get("locator"),
                     "Figures": r.get("figures"), "Derivation": r.get("derivation"), "Note": r.get("note")})
     for r in refs.to_dict("records"):
-        out.append({"Treatment": r["Treatment"], "Basis": COST_BASES[basis].label, "Kind": "reference",
+        out.append({"Row id": r["row_id"], "Treatment": r["Treatment"], "Basis": COST_BASES[basis].label, "Kind": "reference",
                     "Component": r["component"], "Status": r["status"], "Unit cost": r["low"], "Unit cost high": r["high"],
                     "Currency": r.get("currency"), "Price year": r.get("price_year"),
                     "Sources": _title(titles, kinds, r.get("source_id")), "Locator": r.get("locator"),

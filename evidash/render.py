@@ -302,6 +302,9 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     row.download_button("Chart as SVG", lambda: to_image(fig, "svg"), file_name=f"{filename}.svg",
                         mime="image/svg+xml", key=f"svg_{chart}", icon=":material/image:", on_click="ignore")
     cited = sources_of(ev, table["Cell id"]) if "Cell id" in table.columns else ev.sources.iloc[0:0]
+    if "Row id" in table.columns:  # a course-cost panel: the sources of its components and references
+        used = ev.course_costs.loc[ev.course_costs["row_id"].isin(list(table["Row id"])), "source_id"]
+        cited = ev.sources[ev.sources["source_id"].isin(set(used.dropna()))]
     if len(cited):
         box.caption(f"The {len(cited)} sources behind this chart, for a reference manager:")
         reference_exports(box, cited, f"{filename}-sources", "The sources behind this chart")

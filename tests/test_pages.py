@@ -13,7 +13,8 @@ from evidash.vocab import SOURCE_TYPE_LABELS
 
 from .conftest import DATA, app, texts
 
-CHART_PAGES = {"onset": "onset", "setting": "setting", "cost": "cost", "side-effects": "side_effects"}  # slug -> chart
+CHART_PAGES = {"onset": "onset", "setting": "setting", "cost": "course_cost_us_medicare_2026",  # slug -> first chart
+               "side-effects": "side_effects"}
 
 
 def cell_buttons(at) -> dict[str, str]:
@@ -58,7 +59,8 @@ def test_every_page_renders_its_content(page):
         at.run()
         labels = [b.proto.label for b in at.get("download_button")]
         assert "Download data (CSV)" in labels and "Chart as PNG" in labels and "Chart as SVG" in labels
-        assert "Cell id" in at.expander[0].dataframe[0].value.columns
+        # The rows it plots, by id: cells, or the components of a course cost (the cost page's first chart).
+        assert {"Cell id", "Row id"} & set(at.expander[0].dataframe[0].value.columns)
 
 
 def test_condition_switch_changes_evidence_row(ev):
