@@ -43,9 +43,9 @@ class Slide:
 # Measured in Chromium at 1280x720 in presenter mode (tests/e2e/test_presenter.py checks every slide):
 SLIDE_HEIGHT = 720
 FIXED_PX = 345  # above the matrix rows (bar, filter row, heading, header row: 279 px) and the Sources toggle below
-LINE_PX = 23  # one line of cell text (17 px type)
-ROW_PAD_PX = 16  # a cell button's padding and the gap between rows
-CHARS_PER_LINE = 19  # in a treatment column when five treatments are shown
+LINE_PX = 26  # one line of cell text (17 px type; the 20 px attribute names set the pace)
+ROW_PAD_PX = 10  # a cell button's padding and the gap between rows
+CHARS_PER_LINE = 18  # in a treatment column when five treatments are shown (a little under the measured 19)
 
 
 def _lines(text: str, width: int) -> int:
@@ -299,3 +299,40 @@ def bar(page: str, ev: Evidence, condition: str, treatment_ids: list[str], prese
 def _md(text: str) -> str:
     from .cite import escape_md
     return escape_md(text)
+
+
+# --- The lesson being built in the app (session only; its link carries it whole) ---------------------------
+DRAFT = "_lesson_draft"
+PAGE = "_current_page"  # the slug of the page this run draws (set by run_page)
+
+
+def draft() -> lessons.Lesson:
+    return st.session_state.get(DRAFT) or lessons.Lesson(title="My lesson", audience="residents", minutes=10)
+
+
+def set_draft(lesson: lessons.Lesson) -> None:
+    st.session_state[DRAFT] = lesson
+
+
+def step_title(page: str, params: dict, ev: Evidence) -> str:
+    """A first title for a view added to a lesson: the page and, where it has one, the condition."""
+    title = registry.page(page).nav
+    condition = params.get("condition", [None])[0]
+    if condition and condition != views.ALL:
+        short = dict(zip(ev.conditions["condition_id"], ev.conditions["short_name"])).get(condition, condition)
+        title += f" · {short}"
+    for name in ("claim", "cell", "source"):
+        if params.get(name):
+            title += f" · {params[name][0]}"
+    return title[:lessons.TITLE_MAX]
+
+
+def add_current_view(ev: Evidence) -> None:
+    """'Add to lesson': append the view on screen (its page and declared parameters) as a step of the draft."""
+    page = st.session_state.get(PAGE) or "overview"
+    params = {k: list(v) for k, v in current_view(page, ev).items()}
+    lesson = draft()
+    step = lessons.Step(page=page, params=params, title=step_title(page, params, ev))
+    set_draft(lessons.Lesson(lesson.title, lesson.audience, lesson.minutes, lesson.steps + (step,)))
+    st.toast(f"Added to your lesson as step {len(lesson.steps) + 1}. Open Lessons to edit it and get its link.",
+             icon=":material/playlist_add:")

@@ -62,7 +62,7 @@ h1 {font-size: 2.1rem !important;}
 .st-key-presenter_bar {gap: 0.5rem;}
 .st-key-presenter_bar [data-testid="stMarkdownContainer"] p {margin: 0;}
 [class*="st-key-cell__"] button p {font-size: 17px !important; line-height: 1.3 !important;}
-.st-key-matrix [data-testid="stMarkdownContainer"] p, .st-key-matrix_head p {font-size: 18px !important;}
+.st-key-matrix [data-testid="stMarkdownContainer"] p, .st-key-matrix_head p {font-size: 20px !important; line-height: 1.25;}
 h3 {font-size: 1.35rem !important; padding: 0.2rem 0 0.1rem 0 !important;}
 .st-key-matrix_head {top: 0 !important;}
 .st-key-presenter_qr {position: fixed; right: 14px; bottom: 14px; z-index: 999990; width: 172px !important;
@@ -145,6 +145,7 @@ def run_page(page: str, body) -> None:
     ever does nothing.
     """
     spec = registry.page(page)
+    st.session_state[presenter.PAGE] = page
     state = setup_page(spec.title)
     presenter.bar(page, state.evidence, state.condition, state.treatment_ids, state.present)
     history_script()
@@ -256,6 +257,10 @@ def copy_link_popover(container=st) -> None:
     with container.popover("Copy link", icon=":material/link:", help="The address of exactly this view, to share or bookmark"):
         st.caption("Use the copy icon at the right of the address:")
         st.code(view_url(), language=None, wrap_lines=True)
+        n = len(presenter.draft().steps)
+        st.button("Add to lesson", icon=":material/playlist_add:", key="add_to_lesson", on_click=presenter.add_current_view,
+                  args=(get_evidence(),), help=f"Add this view as a step of the lesson you are building ({n} step(s) so far; "
+                                               "edit it on the Lessons page)")
 
 
 def copy_link() -> None:

@@ -108,3 +108,26 @@ def test_a_tampered_lesson_link_shows_a_notice_in_the_app():
     at = app(lesson="v1.tampered-and-cut", present="1")
     assert any("could not be read" in i.value for i in at.info)
     assert not any(m.value.startswith("**1 of ") and "lesson" in m.value for m in at.markdown)
+
+
+def test_the_lessons_page_lists_the_lessons_and_builds_one_from_add_to_lesson(ev):
+    at = app(condition="trd", group="onset")
+    at.button(key="add_to_lesson").click().run()
+    at.switch_page("pages/claims.py").run()
+    at.button(key="add_to_lesson").click().run()
+    at.switch_page("pages/lessons.py").run()
+    assert not at.exception
+    shown = "\n".join(m.value.replace("\\", "") for m in at.markdown)
+    for path in FILES:
+        assert raw(path)["title"] in shown
+        assert at.button(key=f"present_{path.stem}") and at.button(key=f"follow_{path.stem}")
+    links = [c.value for c in at.code if "lesson=v1." in c.value]
+    assert len(links) == 1
+    lesson, notices = lessons.open_value(links[0].split("lesson=")[1], ev)
+    assert notices == [] and [(s.page, s.params) for s in lesson.steps] == [
+        ("overview", {"condition": ["trd"], "group": ["onset"]}), ("claims", {"condition": ["trd"]})]
+    assert [s.title for s in lesson.steps] == ["Overview · TRD", "Claims check · TRD"]
+    toml = [d for d in at.get("download_button") if d.proto.label == "Download lesson (.toml)"]
+    assert len(toml) == 1
+    at.button(key="draft_clear").click().run()
+    assert not [c.value for c in at.code if "lesson=v1." in c.value]

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from evidash import urlstate
 
-from .conftest import BASE, DATA, rows
+from .conftest import BASE, rows
 from .conftest import app as run_app
 
 
@@ -95,7 +95,7 @@ CASES = {
                  url_default="1"),
     "qr": Case("overview", "1", lambda at: bool(at.get("image")), False, None, context={"present": "1"}, good_shown=True,
                url_default="0"),
-    "lesson": Case("overview", sorted(p.stem for p in (DATA / "lessons").glob("*.toml"))[0],
+    "lesson": Case("overview", "trd-rapid-options",  # its first step is on the overview
                    lambda at: any(m.value.startswith("**1 of ") for m in at.markdown), False,
                    "The lesson in the link could not be read, so no lesson is open.", good_shown=True),
 }
