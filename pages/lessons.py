@@ -4,7 +4,7 @@ one link that carries the whole lesson, the .toml file to download, and a lesson
 import pandas as pd
 import streamlit as st
 
-from evidash import lessons, presenter, registry, urlstate
+from evidash import handout, lessonhandout, lessons, presenter, registry, urlstate
 from evidash.cite import escape_md
 from evidash.state import PageState, run_page
 
@@ -23,6 +23,21 @@ def steps_text(lesson: lessons.Lesson) -> str:
     return "\n".join(f"{i}. {escape_md(s.title)} *({escape_md(nav.get(s.page, s.page))})*" for i, s in enumerate(lesson.steps, 1))
 
 
+def handout_popover(row, ev, lesson: lessons.Lesson, link: str, key: str) -> None:
+    """'Lesson handout (PDF)': the whole lesson in one PDF, built only when the download is clicked."""
+    box = row.popover("Lesson handout (PDF)", icon=":material/picture_as_pdf:", key=f"handout_{key}", on_change="rerun",
+                      help="Each step's chart or table with its references, the speaker notes and a QR code of the lesson")
+    if not box.open:
+        return
+    size = box.segmented_control("Page size", handout.PAGE_SIZES, default="A4", key=f"lesson_size_{key}") or "A4"
+    large = box.checkbox("Large print (14 pt)", key=f"lesson_large_{key}")
+    notes = box.checkbox("Speaker notes", value=True, key=f"lesson_notes_{key}")
+    box.download_button(f"Download lesson handout ({size})", lambda: lessonhandout.build(ev, lesson, link, size, notes, large),
+                        file_name=handout.file_name(lesson.title, size).replace("handout-", "lesson-"), mime="application/pdf",
+                        key=f"lesson_pdf_{key}", icon=":material/download:", on_click="ignore", type="primary")
+    box.caption("Building it draws every chart, so it takes a little while.")
+
+
 def open_buttons(ev, lesson: lessons.Lesson, value: str, key: str) -> None:
     row = st.container(horizontal=True, gap="small")
     if row.button("Present", icon=":material/slideshow:", key=f"present_{key}", type="primary",
@@ -30,6 +45,7 @@ def open_buttons(ev, lesson: lessons.Lesson, value: str, key: str) -> None:
         presenter.start(value, ev, present=True)
     if row.button("Follow along", icon=":material/visibility:", key=f"follow_{key}", help="Step through it without presenter mode"):
         presenter.start(value, ev, present=False)
+    handout_popover(row, ev, lesson, lesson_link(lesson, value), key)
 
 
 def ready_made(ev) -> None:
