@@ -42,9 +42,10 @@ class Slide:
 # --- Fitting the overview into 1280x720 slides --------------------------------------------------------
 # Measured in Chromium at 1280x720 in presenter mode (tests/e2e/test_presenter.py checks every slide):
 SLIDE_HEIGHT = 720
-FIXED_PX = 345  # above the matrix rows (bar, filter row, heading, header row: 279 px) and the Sources toggle below
+FIXED_PX = 330  # above the matrix rows (bar, filter row without labels, heading, header row: ~240 px), the Sources toggle below, and a margin
 LINE_PX = 26  # one line of cell text (17 px type; the 20 px attribute names set the pace)
 ROW_PAD_PX = 10  # a cell button's padding and the gap between rows
+QR_BAR_PX = 55  # with the QR code on, the narrower bar may take a second line
 CHARS_PER_LINE = 18  # in a treatment column when five treatments are shown (a little under the measured 19)
 
 
@@ -55,7 +56,7 @@ def _lines(text: str, width: int) -> int:
 def row_height(m: views.Matrix, index, narrow: bool = False) -> int:
     """The estimated height in px of one matrix row on a presenter slide."""
     n = max(1, len(m.treatment_columns))
-    width = int(CHARS_PER_LINE * 5 / max(n, 3) * (0.85 if narrow else 1.0))
+    width = int(CHARS_PER_LINE * 5 / max(n, 3) * (0.8 if narrow else 1.0))
     lines = _lines(m.display.at[index, "Attribute"], width)
     for name in m.treatment_columns:
         headline = f"{m.display.at[index, name]} [1, 2]"  # room for reference numbers
@@ -66,7 +67,7 @@ def row_height(m: views.Matrix, index, narrow: bool = False) -> int:
 
 def split_rows(m: views.Matrix, rows, narrow: bool = False) -> list[list]:
     """``rows`` in order, cut into slides that fit the screen (at least one row per slide)."""
-    budget = SLIDE_HEIGHT - FIXED_PX
+    budget = SLIDE_HEIGHT - FIXED_PX - (QR_BAR_PX if narrow else 0)
     parts, current, used = [], [], 0
     for index in rows:
         h = row_height(m, index, narrow)
@@ -274,17 +275,17 @@ def bar(page: str, ev: Evidence, condition: str, treatment_ids: list[str], prese
                          key="next_step", help="The next step (→ key)"):
                 go(slides[number], number + 1, page, ev)
             off = "" if slide.page == page else " (you are on another page)"
-            st.markdown(f"**{number} of {len(slides)}** · {_md(slide.title)}{off}", width="content")
+            st.markdown(f"**{number} of {len(slides)}** · {_md(slide.title)}{off}", width="stretch")
         elif lesson is None:
-            st.markdown(f"**{_md(registry.page(page).nav)}**", width="content")
+            st.markdown(f"**{_md(registry.page(page).nav)}**", width="stretch")
         if present and slide is not None and slide.note:
-            st.toggle("Speaker note", key=NOTES_KEY, help="Your note for this step (shown only when switched on)")
+            st.toggle("Note", key=NOTES_KEY, help="Your speaker note for this step (shown only when switched on)")
         with st.popover("Pages", icon=":material/menu:", help="Go to another page, staying in presenter mode"):
             for spec in registry.pages():
                 st.page_link(spec.file, label=spec.nav, icon=spec.icon)
         if present:
             shown = urlstate.kept("qr", False)
-            st.button("Hide QR code" if shown else "QR code", icon=":material/qr_code_2:", on_click=_toggle_qr,
+            st.button("Hide QR" if shown else "QR code", icon=":material/qr_code_2:", on_click=_toggle_qr,
                       key="toggle_qr", help="A QR code of this view for the room's phones (without the lesson controls)")
         label = "Exit presenter mode" if present else "Leave lesson"
         if st.button(label, icon=":material/close_fullscreen:", key="exit_present",

@@ -59,12 +59,17 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 21px;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption {color: #111111 !important; font-size: 19px !important;}
 h1 {font-size: 2.1rem !important;}
 .block-container {padding-top: 0.6rem !important;}
-.st-key-presenter_bar {gap: 0.5rem;}
+.st-key-presenter_bar {gap: 0.4rem;}
+.st-key-presenter_bar > div:has(.stMarkdown) {flex: 1 1 240px !important; min-width: 240px;}
+.st-key-presenter_bar button {padding: 0.2rem 0.6rem !important; min-height: 2.3rem !important;}
+.st-key-presenter_bar button p {font-size: 18px !important; white-space: nowrap;}
 .st-key-presenter_bar [data-testid="stMarkdownContainer"] p {margin: 0;}
 [class*="st-key-cell__"] button p {font-size: 17px !important; line-height: 1.3 !important;}
 .st-key-matrix [data-testid="stMarkdownContainer"] p, .st-key-matrix_head p {font-size: 20px !important; line-height: 1.25;}
 h3 {font-size: 1.35rem !important; padding: 0.2rem 0 0.1rem 0 !important;}
 .st-key-matrix_head {top: 0 !important;}
+.st-key-condition [data-testid="stWidgetLabel"], .st-key-treatments [data-testid="stWidgetLabel"] {position: absolute !important;
+  width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;}
 .st-key-presenter_qr {position: fixed; right: 14px; bottom: 14px; z-index: 999990; width: 172px !important;
   background: #ffffff; border: 2px solid #000000; border-radius: 6px; padding: 6px 6px 2px 6px; gap: 0;}
 .st-key-presenter_qr [data-testid="stImageCaption"], .st-key-presenter_qr [data-testid="stCaptionContainer"] {font-size: 15px !important; color: #000000 !important; text-align: center; margin: 0;}
