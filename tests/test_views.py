@@ -267,3 +267,15 @@ def test_shown_figures_are_shared_read_only_and_copies_do_not_touch_them():
     copy.update_layout(title_text="changed", font_size=30)
     assert json.dumps(fig.to_dict(), sort_keys=True, default=str) == before
     assert copy.layout.title.text == "changed" and fig.layout.title.text != "changed"
+
+
+def test_a_long_source_is_cut_at_a_word_and_keeps_its_type():
+    line = views.source_line(pd.DataFrame({"Sources": [
+        "A very long title of a web article about ketamine clinics and what they charge per infusion [Web article]; Short [RCT]"]}))
+    first, second = line.split("; ")
+    assert first == "A very long title of a web article about ketamine… [Web article]" and second == "Short [RCT]"
+
+
+def test_not_applicable_is_never_said_twice():
+    assert views.cell_text({"status": "not_applicable", "value": "Not applicable: talking therapy"}) == "Not applicable: talking therapy"
+    assert views.cell_text({"status": "not_applicable", "value": "a talking therapy"}) == "Not applicable: a talking therapy"
