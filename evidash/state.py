@@ -163,7 +163,8 @@ def run_page(page: str, body) -> None:
 def history_script() -> None:
     """One browser history entry per view, and each new step shown from its top: a small static script
     (static/history.js, served by Streamlit's static serving; no inline script, for a strict CSP)."""
-    st.html('<script src="/app/static/history.js"></script>', unsafe_allow_javascript=True, width="content")
+    # In the sidebar, so it takes no room (nor a gap) on the page; the script runs while the sidebar is hidden too.
+    st.sidebar.html('<script src="/app/static/history.js"></script>', unsafe_allow_javascript=True, width="content")
 
 
 FILTER_WIDTHS = {"condition": 2.6, "treatments": 4.3}

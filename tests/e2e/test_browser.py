@@ -232,7 +232,7 @@ def test_presenter_mode_steps_with_arrow_keys(app_page, app_url, ev):
     app_page.get_by_text(f"2 of {len(slides)} · {slides[1].title}").first.wait_for(timeout=20_000)
     assert "step=2" in app_page.url
     app_page.get_by_text(re.compile(r"^Sources \(\d+\)$")).first.click()
-    assert app_page.get_by_text(re.compile(r"^\[1\] ")).first.is_visible()
+    app_page.get_by_text(re.compile(r"^\[1\] ")).first.wait_for(timeout=20_000)
 
 
 def test_chart_exports_carry_title_sources_date_and_link(ev):

@@ -86,6 +86,7 @@ def test_one_back_returns_to_the_previous_view(app_page, app_url):
     first = LESSONS[-1].stem
     goto(app_page, f"{app_url}/overview?lesson={first}&present=1")
     wait_counter(app_page, "1 of ")
+    assert app_page.evaluate("() => window.__evidashHistory === true"), "static/history.js is loaded (static serving)"
     urls = [app_page.url]
     for n in (2, 3):
         app_page.keyboard.press("ArrowRight")
