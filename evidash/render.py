@@ -7,7 +7,7 @@ import streamlit as st
 from . import bib, handout, views
 from .charts import export_config, to_image
 from .figures import framed, steady_frame
-from .urlstate import canonical_url, link, remove, view_url
+from .urlstate import link, remove, view_url
 from .cite import escape_md
 from .data import Evidence
 from .rules import text as field_text
@@ -282,7 +282,7 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     exactly those cells, and the chart as PNG or SVG."""
     summary, table, filename = view.summary, view.table, view.filename
     sources = views.source_line(table)
-    fig = framed(view, view.key, sources, ev.as_of, canonical_url(), present, steady_frame(ev, view, present))
+    fig = framed(view, view.key, sources, ev.as_of, view_url(), present, steady_frame(ev, view, present))
     # The handout draws the chart as on a normal screen (not presenter styling), with the audience's link.
     printed = framed(view, view.key, sources, ev.as_of, view_url(), False)
     handout.add(handout.chart_part(printed, table, summary))

@@ -131,3 +131,12 @@ def test_the_lessons_page_lists_the_lessons_and_builds_one_from_add_to_lesson(ev
     assert len(toml) == 1
     at.button(key="draft_clear").click().run()
     assert not [c.value for c in at.code if "lesson=v1." in c.value]
+
+
+def test_the_chart_link_in_presenter_mode_is_the_audiences_link():
+    import json
+
+    at = app("pages/onset.py", url=True, condition="trd", present="1", qr="1", lesson=FILES[-1].stem, step="2")
+    spec = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec))
+    assert "onset?condition=trd" in spec
+    assert not re.search(r"[?&](present|qr|step|lesson)=", spec.split("onset?", 1)[1][:300])
