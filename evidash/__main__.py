@@ -1,6 +1,7 @@
 """Command line: ``python -m evidash validate [DATA_DIR]``.
 
-Prints every problem as ``file:row:column: message``, then a one-line summary.
+Prints every problem as ``file:row:column: message`` (for a lesson in data/lessons/: ``file:step:field``), then a
+one-line summary.
 Exit code 0 when there are no errors (warnings allowed), 1 when there are errors, 2 on bad usage.
 Never writes to the data files.
 """
@@ -10,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import lessons
 from .data import load_evidence, summary
 from .load import data_dir_from_env
 from .problems import errors
@@ -27,14 +29,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{data_dir}: not a folder", file=sys.stderr)
         return 2
     ev = load_evidence(data_dir)
-    for problem in ev.problems:
+    problems = list(ev.problems)
+    if ev.ok:  # the lessons are checked against the tables (pages, parameters, cells, claims)
+        problems += lessons.check_folder(data_dir, ev)
+    for problem in problems:
         print(problem)
-    n_errors = len(errors(ev.problems))
-    n_warnings = len(ev.problems) - n_errors
+    n_errors = len(errors(problems))
+    n_warnings = len(problems) - n_errors
     if n_errors:
         print(f"FAILED: {n_errors} error(s), {n_warnings} warning(s) in {data_dir}")
         return 1
-    print(f"OK: {summary(ev)}" + (f"; {n_warnings} warning(s)" if n_warnings else ""))
+    n_lessons = len(lessons.ids(data_dir))
+    print(f"OK: {summary(ev)}; {n_lessons} lesson(s)" + (f"; {n_warnings} warning(s)" if n_warnings else ""))
     return 0
 
 

@@ -234,23 +234,35 @@ def _fonts() -> None:
     _FONTS_READY = True
 
 
-def _styles():
+BODY_MIN_PT = 9.0  # no text in a handout is smaller than this
+LARGE_PRINT_PT = 14.0  # the large-print option's smallest text
+
+
+def _styles(min_pt: float = BODY_MIN_PT):
+    """The paragraph styles; every size at least ``min_pt`` (the large-print option raises it), the
+    leading in proportion."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.styles import ParagraphStyle
 
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=HexColor("#1a1a1a"))
+    def size(pt: float, leading: float) -> dict:
+        grown = max(pt, min_pt)
+        return {"fontSize": grown, "leading": leading * grown / pt}
+
+    base = ParagraphStyle("body", fontName=FONT, textColor=HexColor("#1a1a1a"), **size(9, 12))
     return {
         "body": base,
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20, spaceAfter=4),
-        "meta": ParagraphStyle("meta", parent=base, fontSize=8.5, leading=11.5, textColor=HexColor("#333333")),
-        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.6),
-        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, fontSize=7, leading=8.6),
-        "ref": ParagraphStyle("ref", parent=base, fontSize=8, leading=10.4, leftIndent=16, firstLineIndent=-16, spaceAfter=3),
-        "reports": ParagraphStyle("reports", parent=base, fontSize=8, leading=10.4, leftIndent=24, spaceAfter=2,
-                                  textColor=HexColor("#333333")),
-        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=HexColor("#333333")),
-        "qr": ParagraphStyle("qr", parent=base, fontSize=7, leading=8.5, alignment=1),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, spaceAfter=4, **size(16, 20)),
+        "meta": ParagraphStyle("meta", parent=base, textColor=HexColor("#333333"), **size(8.5, 11.5)),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, spaceBefore=10, spaceAfter=4, **size(11.5, 15)),
+        "cell": ParagraphStyle("cell", parent=base, **size(7, 8.6)),
+        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, **size(7, 8.6)),
+        "ref": ParagraphStyle("ref", parent=base, leftIndent=16, firstLineIndent=-16, spaceAfter=3, **size(8, 10.4)),
+        "reports": ParagraphStyle("reports", parent=base, leftIndent=24, spaceAfter=2, textColor=HexColor("#333333"),
+                                  **size(8, 10.4)),
+        "small": ParagraphStyle("small", parent=base, textColor=HexColor("#333333"), **size(7.5, 9.5)),
+        "qr": ParagraphStyle("qr", parent=base, alignment=1, **size(7, 8.5)),
+        "note": ParagraphStyle("note", parent=base, fontName=FONT_ITALIC, leftIndent=8, borderPadding=4,
+                               backColor=HexColor("#f2f2f2"), spaceAfter=4, **size(9, 12)),
     }
 
 
@@ -388,7 +400,7 @@ def _chart_flowable(fig, width: float, max_height: float):
     return drawing
 
 
-def _col_widths(header: list[str], rows: list[list[str]], width: float) -> list[float]:
+def _col_widths(header: list[str], rows: list[list[str]], width: float, pt: float = 7) -> list[float]:
     """Every column at least as wide as its longest word (no word is broken), the rest of the width shared
     in proportion to how much text each column holds."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -398,10 +410,10 @@ def _col_widths(header: list[str], rows: list[list[str]], width: float) -> list[
     for i, name in enumerate(header):
         texts = [r[i] for r in rows]
         words = [w for t in texts for w in t.split()] + name.split()
-        longest = max((stringWidth(w, FONT_BOLD if w in name.split() else FONT, 7) for w in words), default=10)
+        longest = max((stringWidth(w, FONT_BOLD if w in name.split() else FONT, pt) for w in words), default=10)
         mins.append(min(longest, width / 4) + pad)
-        total = sum(stringWidth(t, FONT, 7) for t in texts) / max(len(texts), 1)
-        wants.append(max(total, stringWidth(name, FONT_BOLD, 7)) + pad)
+        total = sum(stringWidth(t, FONT, pt) for t in texts) / max(len(texts), 1)
+        wants.append(max(total, stringWidth(name, FONT_BOLD, pt)) + pad)
     if sum(mins) >= width:
         return [width * m / sum(mins) for m in mins]
     spare = width - sum(mins)
@@ -417,7 +429,7 @@ def _table_flowable(header: list[str], rows: list[list[str]], width: float, styl
 
     data = [[Paragraph(escape(h), styles["head"]) for h in header]]
     data += [[Paragraph(escape(text).replace("\n", "<br/>"), styles["cell"]) for text in row] for row in rows]
-    table = LongTable(data, colWidths=_col_widths(header, rows, width), repeatRows=1)
+    table = LongTable(data, colWidths=_col_widths(header, rows, width, styles["cell"].fontSize), repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, HexColor("#8a8a8a")),
         ("BACKGROUND", (0, 0), (-1, 0), HexColor("#e8e8e8")),
@@ -451,35 +463,35 @@ def _records_flowable(header: list[str], rows: list[list[str]], width: float, st
     return table
 
 
-def _header(ev: Evidence, handout: Handout, today: dt.date, width: float, styles) -> list:
+def _header(ev: Evidence, handout: Handout, today: dt.date, width: float, styles, meta_lines=(), what: str = "view") -> list:
     """What this is, when, which data and which selection; the QR code of the view at the right."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    meta = [f"Evidence handout · created {today.day} {today:%B %Y}",
+    meta = [f"Evidence handout · created {today.day} {today:%B %Y}", *meta_lines,
             f"Data version {ev.version} · data reviewed up to {ev.as_of}"]
     left = [Paragraph(escape(handout.title), styles["title"])] + [Paragraph(escape(m), styles["meta"]) for m in meta]
     if handout.condition:
         left.append(Paragraph(f"<b>Condition:</b> {escape(handout.condition)}", styles["meta"]))
     if handout.treatments:
         left.append(Paragraph(f"<b>Treatments shown:</b> {escape('; '.join(handout.treatments))}", styles["meta"]))
-    left.append(Paragraph(f"<b>This view online:</b> {_link(handout.link)}", styles["meta"]))
+    left.append(Paragraph(f"<b>This {what} online:</b> {_link(handout.link)}", styles["meta"]))
     qr_size = 30 * mm
-    right = [qr_drawing(handout.link, qr_size), Paragraph("Scan to open this view", styles["qr"])]
+    right = [qr_drawing(handout.link, qr_size), Paragraph(f"Scan to open this {what}", styles["qr"])]
     head = Table([[left, right]], colWidths=[width - qr_size - 6 * mm, qr_size + 6 * mm])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
     return [head, Spacer(1, 4 * mm)]
 
 
-def _parts(handout: Handout, refs: _Refs, width: float, max_chart_height: float, styles) -> list:
+def _parts(handout: Handout, refs: _Refs, width: float, max_chart_height: float, styles, lead: list | None = None) -> list:
     """Each part of the view: heading, chart and note kept together, then its table (numbered to the references)."""
     from reportlab.lib.units import mm
     from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
 
     story = []
-    for part in handout.parts:
-        block = []
+    for number, part in enumerate(handout.parts):
+        block = list(lead or []) if number == 0 else []  # a lesson step's heading stays with its first part
         if part.heading:
             block.append(Paragraph(escape(part.heading), styles["h2"]))
         if part.fig is not None:
@@ -547,9 +559,63 @@ def build(ev: Evidence, handout: Handout, page_size: str = "A4", today: dt.date 
 
     def footer(canvas, doc_):
         canvas.saveState()
-        canvas.setFont(FONT, 7)
+        canvas.setFont(FONT, BODY_MIN_PT)
         canvas.setFillColorRGB(0.25, 0.25, 0.25)
         canvas.drawString(margin, margin, disclaimer)
+        canvas.drawRightString(size[0] - margin, margin, f"Page {doc_.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
+
+
+@dataclass
+class LessonStep:
+    heading: str
+    link: str
+    parts: list[Part] = field(default_factory=list)
+    note: str = ""  # the speaker note ("" leaves it out)
+
+
+def build_lesson(ev: Evidence, title: str, about: str, link: str, steps: list[LessonStep], page_size: str = "A4",
+                 large: bool = False, today: dt.date | None = None) -> bytes:
+    """A whole lesson as one PDF: per step its heading, speaker note, link and parts; one numbered reference
+    list; a QR code of the lesson. Text at least 9 pt (14 pt with ``large``); steps flow on without page breaks
+    of their own, so no page is left nearly blank."""
+    from reportlab.lib.pagesizes import A4, LETTER
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    _fonts()
+    styles = _styles(LARGE_PRINT_PT if large else BODY_MIN_PT)
+    size = {"A4": A4, "Letter": LETTER}[page_size]
+    margin = 14 * mm
+    width = size[0] - 2 * margin
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
+                            bottomMargin=margin + 8 * mm, title=title, author="Evidence dashboard",
+                            subject="Lesson handout", creator="evidash (reportlab)")
+    refs = _Refs(ev)
+    story = _header(ev, Handout(title=title, link=link), today or dt.datetime.now(dt.timezone.utc).date(), width, styles,
+                    [about] if about else [], what="lesson")
+    chart_height = (size[1] - 2 * margin) * 0.42
+    for step in steps:
+        lead = [Paragraph(escape(step.heading), styles["h2"])]
+        if step.note:
+            lead.append(Paragraph(f"<b>Speaker note:</b> {escape(step.note)}", styles["note"]))
+        lead.append(Paragraph(f"View online: {_link(step.link)}", styles["small"]))
+        parts = step.parts or [Part(note="")]
+        story += _parts(Handout(title=title, link=step.link, parts=parts), refs, width, chart_height, styles, lead)
+    story += _references(ev, refs, styles)
+    story += [Spacer(1, 4 * mm), Paragraph(f"<b>Disclaimer.</b> {escape(DISCLAIMER)}", styles["body"])]
+
+    def footer(canvas, doc_):
+        canvas.saveState()
+        pt = styles["body"].fontSize
+        canvas.setFont(FONT, pt)
+        canvas.setFillColorRGB(0.25, 0.25, 0.25)
+        canvas.drawString(margin, margin, "Educational material, not medical advice" if large
+                          else f"{title[:60]} · educational material, not medical advice")
         canvas.drawRightString(size[0] - margin, margin, f"Page {doc_.page}")
         canvas.restoreState()
 

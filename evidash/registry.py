@@ -21,7 +21,6 @@ class PageSpec:
     title: str
     icon: str
     params: tuple[str, ...] = ()
-    presenter_bar: bool = False
 
 
 @lru_cache(maxsize=1)

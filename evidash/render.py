@@ -7,7 +7,7 @@ import streamlit as st
 from . import bib, handout, views
 from .charts import export_config, to_image
 from .figures import framed, steady_frame
-from .urlstate import canonical_url, link, remove, view_url
+from .urlstate import link, remove, view_url
 from .cite import escape_md
 from .data import Evidence
 from .rules import text as field_text
@@ -51,6 +51,7 @@ h1 {font-size: 1.75rem !important; padding: 0 0 0.2rem 0 !important;}
 [class*="st-key-cell__"] button div, [class*="st-key-cell__"] button p {text-align: left;}
 [class*="st-key-cell__"] button p {font-size: 0.875rem; line-height: 1.18; margin: 0; overflow-wrap: normal; word-break: normal; hyphens: manual;}
 .st-key-matrix [data-testid="stHorizontalBlock"] {gap: 0.4rem;}
+.st-key-matrix_head {position: sticky; top: 3.75rem; z-index: 5; background: #ffffff; border-bottom: 1px solid #8a8a8a;}
 .st-key-matrix, .st-key-matrix [data-testid="stVerticalBlock"] {gap: 0.3rem;}
 .st-key-matrix [data-testid="stMarkdownContainer"] p {font-size: 0.92rem; margin: 0; line-height: 1.25;}
 """ + "".join(
@@ -82,27 +83,34 @@ def _matrix(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[st
     return views.matrix(_ev, condition, list(treatment_ids))
 
 
-def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = "all") -> str | None:
+def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = "all", rows=None,
+           numbers: dict[str, list[int]] | None = None) -> str | None:
     """Draw the comparison matrix as a grid of buttons (real, keyboard-reachable controls whose text
-    wraps); returns the cell id of a button clicked in this run, else None."""
+    wraps); returns the cell id of a button clicked in this run, else None.
+
+    ``rows`` (index labels of the view model) draws only those rows (a presenter slide); ``numbers`` gives each
+    cell its reference numbers, shown after the headline (the presenter's numbered sources)."""
     m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
     groups = views.GROUP_LABELS
     shown = m.display.index if group == "all" else m.display.index[m.display["Group"] == groups.get(group, group)]
+    if rows is not None:
+        shown = [i for i in shown if i in set(rows)]
     handout.add(handout.matrix_part(m, shown))
     handout.scope_treatments(treatment_ids)
     widths = [1.05] + [1.0] * len(m.treatment_columns)
     clicked = None
-    header = st.columns(widths, vertical_alignment="bottom")
-    header[0].markdown("**Attribute**")
-    for col, name in zip(header[1:], m.treatment_columns):
-        col.markdown(f"**{escape_md(name)}**")
+    with st.container(key="matrix_head"):
+        header = st.columns(widths, vertical_alignment="bottom")
+        header[0].markdown("**Attribute**")
+        for col, name in zip(header[1:], m.treatment_columns):
+            col.markdown(f"**{escape_md(name)}**")
     with st.container(key="matrix"):
         current_group = None
         for i in shown:
             g = m.display.at[i, "Group"]
             cols = st.columns(widths, vertical_alignment="center")
             # The group's name heads its first row (no row of its own: five attribute rows fit on the first screen).
-            group_head = f":gray[{escape_md(g).upper()}]  \n" if g != current_group else ""
+            group_head = f":gray[{escape_md(g).upper()}]  \n" if g != current_group and numbers is None else ""
             current_group = g
             cols[0].markdown(group_head + escape_md(m.display.at[i, "Attribute"]))
             for col, name in zip(cols[1:], m.treatment_columns):
@@ -111,23 +119,31 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = 
                     col.caption(views.NOT_ENTERED_TEXT)
                     continue
                 kind = m.kinds.at[i, name]
-                if col.button(cell_label(kind, m.display.at[i, name], m.badges.at[i, name], m.methods.at[i, name]),
-                              key=_cell_key(kind, cell_id), width="stretch", wrap=True,
-                              help=f"Open the evidence for {name}: {m.display.at[i, 'Attribute']}"):
+                method = m.methods.at[i, name]
+                if numbers is None:
+                    label = cell_label(kind, m.display.at[i, name], m.badges.at[i, name], method)
+                else:  # presenter: the headline with its reference numbers, then the strength; the method on hover
+                    marks = numbers.get(cell_id, [])
+                    label = cell_label(kind, m.display.at[i, name], m.badges.at[i, name], "",
+                                       f" [{', '.join(map(str, marks))}]" if marks else "")
+                tip = f"Open the evidence for {name}: {m.display.at[i, 'Attribute']}"
+                if numbers is not None and method:
+                    tip += f" ({method})"
+                if col.button(label, key=_cell_key(kind, cell_id), width="stretch", wrap=True, help=tip):
                     clicked = cell_id
     return clicked
 
 
-def cell_label(kind: str, headline: str, badge: str, method: str) -> str:
-    """A matrix cell's button text: the headline, then the strength icon with its short label, then
-    (for numbers) what is measured, the design and the size. Data text is escaped."""
+def cell_label(kind: str, headline: str, badge: str, method: str, marks: str = "") -> str:
+    """A matrix cell's button text: the headline (and its reference ``marks``, e.g. ' [1, 2]'), then the strength
+    icon with its short label, then (for numbers) what is measured, the design and the size. Data text is escaped."""
     icon = KIND_ICON.get(kind, "")
     if kind == "no_evidence":
         return f"{icon} *{escape_md(headline)}*"
     if kind in ("not_applicable", "missing"):
         return f"{icon} {escape_md(headline)}"
     second = f"{icon} {escape_md(badge)}".strip() + (f" · {escape_md(method)}" if method else "")
-    return f"{escape_md(headline)}\n\n{second.replace('⚠', ':material/warning:')}"
+    return f"{escape_md(headline)}{escape_md(marks)}\n\n{second.replace('⚠', ':material/warning:')}"
 
 
 def evidence_card(ev: Evidence, cell_id: str) -> None:
@@ -281,7 +297,7 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     exactly those cells, and the chart as PNG or SVG."""
     summary, table, filename = view.summary, view.table, view.filename
     sources = views.source_line(table)
-    fig = framed(view, view.key, sources, ev.as_of, canonical_url(), present, steady_frame(ev, view, present))
+    fig = framed(view, view.key, sources, ev.as_of, view_url(), present, steady_frame(ev, view, present))
     # The handout draws the chart as on a normal screen (not presenter styling), with the audience's link.
     printed = framed(view, view.key, sources, ev.as_of, view_url(), False)
     handout.add(handout.chart_part(printed, table, summary))
@@ -310,43 +326,33 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
         reference_exports(box, cited, f"{filename}-sources", "The sources behind this chart")
 
 
-PRESENTER_LONG_MAX = 80  # presenter cards add the full value after the headline up to this length
-
-
-def presenter_card(ev: Evidence, condition: str, treatment_ids: list[str], step: int) -> None:
-    """One attribute group (step ``step`` of the data's groups) as a large, plain table; each value numbered
-    to the sources in the footer line."""
-    steps = views.attribute_groups(ev)
-    group = steps[step - 1]
-    m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
-    handout.add(handout.matrix_part(m, m.display.index[m.display["Group"] == views.GROUP_LABELS[group]]))
-    cells = views.group_cells(ev, group, condition, treatment_ids)
-    numbers: dict[str, int] = {}
-    refs = []
+def reference_numbers(ev: Evidence, cell_ids) -> tuple[dict[str, list[int]], list[str]]:
+    """Number the sources of ``cell_ids`` in order of first use (strongest first within a cell): each cell's
+    numbers, and the numbered reference lines."""
     titles = ev.sources.set_index("source_id")["title"]
-    shown = []
-    for _, cell in cells.iterrows():
-        cit = ev.citations[ev.citations["cell_id"] == cell["cell_id"]].sort_values("tier")
-        marks = []
+    numbers: dict[str, int] = {}
+    refs, marks = [], {}
+    for cell_id in cell_ids:
+        cit = ev.citations[ev.citations["cell_id"] == cell_id].sort_values("tier")
         for source_id, kind in zip(cit["source_id"], cit["source_type"]):
             if source_id not in numbers:
                 numbers[source_id] = len(numbers) + 1
                 refs.append(f"[{numbers[source_id]}] {titles.get(source_id, source_id)} ({SOURCE_LABELS.get(kind, kind)})")
-            marks.append(str(numbers[source_id]))
-        text = views.headline(cell)
-        method = views.method_line(cell)
-        if method:  # a number: what it measures, the design and the size
-            text += f" ({method})"
-        elif cell["status"] == "reported" and cell["value"] != text and len(str(cell["value"])) <= PRESENTER_LONG_MAX:
-            text = f"{text} — {cell['value']}"  # else the longer sentence, where it fits
-        shown.append(text + (f" [{', '.join(marks)}]" if marks else ""))
-    cells = cells.assign(Shown=shown)
-    label = cells["Attribute"] if condition != views.ALL else cells["Attribute"] + " — " + cells["Condition"]
-    table = cells.assign(Row=label).pivot_table(index="Row", columns="Treatment", values="Shown", aggfunc="first", sort=False)
-    order = [t for t in views.treatment_table(ev, treatment_ids)["short_name"] if t in table.columns]
-    st.subheader(f"{step} of {len(steps)} · {views.GROUP_LABELS[group]} · {views.condition_label(ev, condition)}")
-    st.table(escaped_table(table[order].rename_axis(None)))
-    st.markdown(escape_md("Sources: " + "; ".join(refs)) if refs else "Sources: none (no reported values in this group).")
+            marks.setdefault(cell_id, []).append(numbers[source_id])
+    return marks, refs
+
+
+def presenter_slide(ev: Evidence, condition: str, treatment_ids: list[str], group: str, rows, heading: str) -> str | None:
+    """One presenter slide of the overview: ``rows`` of one attribute group as the clickable, colour-coded matrix,
+    each headline numbered to its sources, the sources behind a 'Sources' toggle. Returns a clicked cell id."""
+    m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
+    ids = [c for i in rows for c in m.cell_ids.loc[i, m.treatment_columns] if isinstance(c, str)]
+    marks, refs = reference_numbers(ev, ids)
+    st.subheader(heading, anchor=False)
+    clicked = matrix(ev, condition, treatment_ids, group, rows=rows, numbers=marks)
+    if st.toggle(f"Sources ({len(refs)})", key="show_slide_sources", help="The numbered sources of this slide"):
+        st.markdown(escape_md("; ".join(refs)) if refs else "No reported values on this slide, so no sources.")
+    return clicked
 
 
 def reference_exports(container, sources: pd.DataFrame, key: str, what: str = "these sources") -> None:

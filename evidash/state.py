@@ -11,9 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import handout, lastgood, nav, reconnect, registry, urlstate
+from . import handout, lastgood, nav, presenter, reconnect, registry, urlstate
 from .data import Evidence, load_evidence
-from .urlstate import canonical_url, view_url
+from .urlstate import view_url
 from .load import data_dir_from_env, data_version
 from .problems import errors
 from .render import page_css
@@ -67,13 +67,26 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 21px;}
 [data-testid="stTable"] td, [data-testid="stTable"] th {border: 1px solid #333333 !important; vertical-align: top;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption {color: #111111 !important; font-size: 19px !important;}
 h1 {font-size: 2.1rem !important;}
+.block-container {padding-top: 0.6rem !important;}
+.st-key-presenter_bar {gap: 0.4rem;}
+.st-key-presenter_bar > div:has(.stMarkdown) {flex: 1 1 240px !important; min-width: 240px;}
+.st-key-presenter_bar button {padding: 0.2rem 0.6rem !important; min-height: 2.3rem !important;}
+.st-key-presenter_bar button p {font-size: 18px !important; white-space: nowrap;}
+.st-key-presenter_bar [data-testid="stMarkdownContainer"] p {margin: 0;}
+[class*="st-key-cell__"] button p {font-size: 17px !important; line-height: 1.3 !important;}
+.st-key-matrix [data-testid="stMarkdownContainer"] p, .st-key-matrix_head p {font-size: 20px !important; line-height: 1.25;}
+h3 {font-size: 1.35rem !important; padding: 0.2rem 0 0.1rem 0 !important;}
+.st-key-matrix_head {top: 0 !important;}
+.st-key-condition [data-testid="stWidgetLabel"], .st-key-treatments [data-testid="stWidgetLabel"] {position: absolute !important;
+  width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;}
 .st-key-presenter_qr {position: fixed; right: 14px; bottom: 14px; z-index: 999990; width: 172px !important;
   background: #ffffff; border: 2px solid #000000; border-radius: 6px; padding: 6px 6px 2px 6px; gap: 0;}
 .st-key-presenter_qr [data-testid="stImageCaption"], .st-key-presenter_qr [data-testid="stCaptionContainer"] {font-size: 15px !important; color: #000000 !important; text-align: center; margin: 0;}
 </style>
 """
+# With the QR code on, the page keeps the bottom-right corner free, so the QR code covers no content.
+QR_ROOM_CSS = "<style>.block-container {padding-right: 196px !important;}</style>"
 _LINK_SLOT = "_copy_link_slot"
-_HANDOUT_SLOT = "_handout_slot"  # where a page with its own presenter bar wants the handout control
 
 def _show_data_problems(ev: Evidence) -> None:
     bad = errors(ev.problems)
@@ -90,7 +103,7 @@ def _show_data_problems(ev: Evidence) -> None:
 _NOTES = "_url_notices"
 
 
-def setup_page(title: str, presenter_bar: bool = False) -> PageState:
+def setup_page(title: str) -> PageState:
     """Everything outside the filtered body: page config, data, filter values seeded from the URL
     (or kept from the previous page), the presenter switch, the title. Stops the page on bad data.
 
@@ -115,10 +128,8 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
         stale_banner(served)
     present = _seed_url_state(ev)
     if present:
-        st.html(PRESENTER_CSS)
-        if not presenter_bar:
-            exit_presenter_button()
-    if not (present and presenter_bar):
+        st.html(PRESENTER_CSS + (QR_ROOM_CSS if urlstate.kept("qr") else ""))
+    else:
         st.title(title)
     return PageState(evidence=ev, condition=st.session_state["condition"], treatment_ids=list(st.session_state["treatments"]),
                      present=bool(present), served=served)
@@ -162,9 +173,21 @@ def run_page(page: str, body) -> None:
     ever does nothing.
     """
     spec = registry.page(page)
-    state = setup_page(spec.title, spec.presenter_bar)
-    filtered_body(state, body, urlstate.filters_for(page), spec.presenter_bar, spec.title)
+    st.session_state[presenter.PAGE] = page
+    state = setup_page(spec.title)
+    presenter.bar(page, state.evidence, state.condition, state.treatment_ids, state.present)
+    history_script()
+    # In presenter mode or a lesson the whole page reruns on a change, so the bar always matches the body.
+    run_body = _filtered_body if (state.present or presenter.lesson_value()) else filtered_body
+    run_body(state, body, urlstate.filters_for(page), spec.title)
     footer(state.evidence)
+
+
+def history_script() -> None:
+    """One browser history entry per view, and each new step shown from its top: a small static script
+    (static/history.js, served by Streamlit's static serving; no inline script, for a strict CSP)."""
+    # In the sidebar, so it takes no room (nor a gap) on the page; the script runs while the sidebar is hidden too.
+    st.sidebar.html('<script src="/app/static/history.js"></script>', unsafe_allow_javascript=True, width="content")
 
 
 FILTER_WIDTHS = {"condition": 2.6, "treatments": 4.3}
@@ -190,22 +213,19 @@ def _filter_row(ev: Evidence, filters: tuple[str, ...], own_link: bool) -> list:
     return row
 
 
-@st.fragment
-def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_bar: bool, title: str = "") -> None:
+def _filtered_body(state: PageState, body, filters: tuple[str, ...], title: str = "") -> None:
     """The filter row (this page's filters and the copy-link control), notices, then ``body``.
 
     Runs as a fragment: a fragment rerun reuses ``state`` from the last full run for the data and
     presenter mode, and reads the filter values from the widgets."""
     ev = state.evidence
     defaults = urlstate.default("treatments", ev)
-    own_link = not (state.present and presenter_bar)  # else the page draws its own compact bar
-    row = _filter_row(ev, filters, own_link)
+    row = _filter_row(ev, filters, True)
     condition = st.session_state.get("condition", urlstate.kept("condition", ALL))
     chosen = list(st.session_state.get("treatments", urlstate.kept("treatments", defaults)))
     urlstate.write("condition", condition, ev)
     urlstate.write("treatments", chosen, ev)
-    st.session_state[_LINK_SLOT] = row[-1].container() if own_link else None
-    st.session_state.pop(_HANDOUT_SLOT, None)
+    st.session_state[_LINK_SLOT] = row[-1].container()
     notes = st.session_state.pop(_NOTES, [])
     if not chosen:
         notes.append("No treatment was selected, so the default treatments are shown.")
@@ -217,28 +237,13 @@ def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_ba
     handout.start()  # the body's charts and tables register themselves for the handout
     body(shown_state)
     copy_link()
-    own_slot = st.session_state.pop(_HANDOUT_SLOT, None)
-    # The handout control closes the page's content (or sits in the page's own presenter bar): next to the
-    # filters it squeezed the treatment list on a 1280-px screen.
-    handout_popover(own_slot if own_slot is not None else st.container(key="handout_row"), title, shown_state, filters)
+    # The handout control closes the page's content: next to the filters it squeezed the treatment list on a
+    # 1280-px screen.
+    handout_popover(st.container(key="handout_row"), title, shown_state, filters)
     presenter_qr(state.present)
 
 
-def _exit_presenter() -> None:
-    urlstate.keep("present", False)
-
-
-def _toggle_qr() -> None:
-    urlstate.keep("qr", not urlstate.kept("qr", False))
-
-
-def exit_presenter_button(container=st) -> None:
-    """Presenter mode's own controls: leave presenter mode; show or hide the QR code of this view."""
-    row = container.container(horizontal=True, gap="small")
-    row.button("Exit presenter mode", icon=":material/close_fullscreen:", on_click=_exit_presenter, key="exit_present")
-    shown = urlstate.kept("qr", False)
-    row.button("Hide QR code" if shown else "QR code", icon=":material/qr_code_2:", on_click=_toggle_qr, key="toggle_qr",
-               help="A QR code of this view in the corner of the screen, so the room can open it on a phone (also ?qr=1)")
+filtered_body = st.fragment(_filtered_body)
 
 
 def presenter_qr(present: bool) -> None:
@@ -283,15 +288,14 @@ def handout_popover(container, title: str, state: PageState, filters: tuple[str,
 def copy_link_popover(container=st) -> None:
     with container.popover("Copy link", icon=":material/link:", help="The address of exactly this view, to share or bookmark"):
         st.caption("Use the copy icon at the right of the address:")
-        st.code(canonical_url(), language=None, wrap_lines=True)
+        st.code(view_url(), language=None, wrap_lines=True)
         if urlstate.kept("present", False) and urlstate.local_only():
             st.caption(urlstate.LOCAL_ONLY_NOTICE)
+        n = len(presenter.draft().steps)
+        st.button("Add to lesson", icon=":material/playlist_add:", key="add_to_lesson", on_click=presenter.add_current_view,
+                  args=(get_evidence(),), help=f"Add this view as a step of the lesson you are building ({n} step(s) so far; "
+                                               "edit it on the Lessons page)")
 
-
-def handout_slot(container) -> None:
-    """A page that draws its own presenter bar marks where the 'Handout (PDF)' control goes; it is filled
-    after the page body has run (so the handout holds everything the page showed)."""
-    st.session_state[_HANDOUT_SLOT] = container.container()
 
 
 def copy_link() -> None:

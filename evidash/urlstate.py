@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -45,6 +46,7 @@ class Param:
     presenter: bool = False  # only the presenter's screen: left out of the audience's link
     flag: bool = False  # "1" / "0" in the URL, True / False on the page
     notice: str | Callable[[Evidence], str] | None = None  # shown when the link holds a bad value
+    accepts: Callable[[Evidence, str], bool] | None = None  # for values no list can hold (an encoded lesson)
 
     def default_for(self, ev: Evidence):
         return self.default(ev) if callable(self.default) else self.default
@@ -68,8 +70,35 @@ def _pair_notice(ev: Evidence, which: int) -> str:
     return f"The {('first', 'second')[which]} treatment in the link was not recognised, so {name} is shown."
 
 
+MAX_STEPS = 60  # a lesson's steps, or the overview's presenter slides; the page says when a step is past the end
+
+
 def _steps(ev: Evidence) -> list[str]:
-    return [str(i) for i in range(1, len(views.attribute_groups(ev)) + 1)]
+    return [str(i) for i in range(1, MAX_STEPS + 1)]
+
+
+LESSON_FOLDER = "lessons"  # data/lessons/<id>.toml (evidash/lessons.py reads and checks them)
+LESSON_VERSION = "v1"  # an encoded lesson in a link: "v1." + base64url(zlib(JSON))
+LESSON_MAX = 12_000  # characters of an encoded lesson in a link
+
+
+def lesson_ids(data_dir) -> list[str]:
+    """The ids of the lesson files (file names without .toml), sorted."""
+    if data_dir is None:
+        return []
+    return sorted(p.stem for p in (Path(data_dir) / LESSON_FOLDER).glob("*.toml"))
+
+
+def looks_encoded(value: str) -> bool:
+    return isinstance(value, str) and value.startswith(LESSON_VERSION + ".") and len(value) <= LESSON_MAX
+
+
+def _lesson_ids(ev: Evidence) -> list[str]:
+    return lesson_ids(ev.data_dir)
+
+
+def _lesson_value(ev: Evidence, value: str) -> bool:
+    return value in _lesson_ids(ev) or looks_encoded(value)
 
 
 _FLAG = lambda ev: ["0", "1"]  # noqa: E731
@@ -108,9 +137,13 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("category", _side_effect_categories, lambda ev: (_side_effect_categories(ev) or [None])[0],
           notice="The side-effect category in the link was not recognised, so the first category is shown."),
     Param("present", _FLAG, "0", flag=True, kept=True, presenter=True),  # a bad value: normal view, silently
-    Param("step", _steps, "1", presenter=True,
-          notice="The step in the link was not recognised, so the first card is shown."),
+    Param("step", _steps, "1", kept=True, presenter=True,
+          notice="The step in the link was not recognised, so the first step is shown."),
     Param("qr", _FLAG, "0", flag=True, kept=True, presenter=True),  # the on-screen QR code (presenter mode)
+    # A lesson: the id of a file in data/lessons/, or a whole lesson encoded in the link (lessons.encode).
+    # Read from the URL (else kept from the last page) by presenter.py, which also keeps ``step`` beside it.
+    Param("lesson", _lesson_ids, accepts=_lesson_value, kept=True, presenter=True,
+          notice="The lesson in the link could not be read, so no lesson is open."),
 )}
 
 
@@ -146,8 +179,11 @@ def filters_for(page: str) -> tuple[str, ...]:
 def parse(name: str, raw: list[str], ev: Evidence) -> tuple[Any, bool]:
     """The value a link's raw values stand for, and whether any was bad (then the default stands in)."""
     p = param(name)
-    known = set(p.allowed(ev))
-    ok = [v for v in raw if v in known]
+    if p.accepts is not None:
+        ok = [v for v in raw if p.accepts(ev, v)]
+    else:
+        known = set(p.allowed(ev))
+        ok = [v for v in raw if v in known]
     bad = bool(raw) and (len(ok) != len(raw) or (not p.multi and len(raw) > 1))
     if p.multi:
         value = list(dict.fromkeys(ok)) or list(p.default_for(ev))

@@ -77,7 +77,8 @@ def cell_text(cell) -> str:
     if cell["status"] == "no_evidence":
         return NO_EVIDENCE_TEXT
     if cell["status"] == "not_applicable":
-        return f"{NOT_APPLICABLE_TEXT}: {cell['value']}" if cell["value"] != NOT_APPLICABLE_TEXT else NOT_APPLICABLE_TEXT
+        value = str(cell["value"])
+        return value if value.startswith(NOT_APPLICABLE_TEXT) else f"{NOT_APPLICABLE_TEXT}: {value}"  # never "Not applicable: Not applicable: …"
     tag = badge(cell)
     return f"{cell['value']}  [{tag}]" if tag else str(cell["value"])
 
@@ -465,6 +466,17 @@ def glossary_help(ev: Evidence, *texts) -> str | None:
     return "  \n".join(lines) or None
 
 
+def _shorten_source(part: str, limit: int = 70) -> str:
+    """'Title [type]' cut at a word of the title, never inside a word or the [type] tag."""
+    if len(part) < limit:
+        return part
+    title, bracket, tag = part.rpartition(" [") if part.endswith("]") else (part, "", "")
+    tag = f" [{tag}" if bracket else ""
+    room = max(20, limit - len(tag) - 1)
+    cut = title[:room].rsplit(" ", 1)[0].rstrip(",;:") if len(title) > room else title
+    return f"{cut}…{tag}" if cut != title else f"{title}{tag}"
+
+
 def source_line(table: pd.DataFrame, limit: int = 5) -> str:
     """Short 'Title [type]; …' line of the distinct sources behind a chart's cells."""
     seen: list[str] = []
@@ -474,7 +486,7 @@ def source_line(table: pd.DataFrame, limit: int = 5) -> str:
                 seen.append(part)
     if not seen:
         return "none (no reported values)"
-    short = [p if len(p) < 70 else p[:67] + "…" for p in seen[:limit]]
+    short = [_shorten_source(p) for p in seen[:limit]]
     more = f"; and {len(seen) - limit} more (see 'Data, sources and downloads' under the chart)" if len(seen) > limit else ""
     return "; ".join(short) + more
 

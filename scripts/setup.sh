@@ -30,6 +30,11 @@ if [ "${1:-}" = "--app-only" ]; then
   exit 0
 fi
 .venv/bin/pip install --quiet -r requirements-dev.txt
+# pdftoppm (poppler-utils): tests/test_lesson_handout.py reads the lesson handout's QR code off the rendered page.
+if ! command -v pdftoppm >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils >/dev/null
+fi
 if command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm install --no-save --silent axe-core@4.14.1
 fi

@@ -12,7 +12,7 @@ from .conftest import DATA, ROOT, app, rows, write_mini
 
 
 def _hashes(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _break(folder, case: str) -> tuple[str, int | None, str | None]:

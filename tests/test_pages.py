@@ -181,19 +181,30 @@ def test_broken_data_shows_problems_not_a_traceback(tmp_path, monkeypatch):
     assert (broken / "cells.csv").read_bytes() == before
 
 
-def test_presenter_mode_steps_through_groups(ev):
+def test_presenter_mode_steps_through_slides_and_exit_reruns_the_whole_page(ev):
     groups = views.attribute_groups(ev)
-    first, second = (views.GROUP_LABELS[g] for g in groups[:2])
+    first = views.GROUP_LABELS[groups[0]]
     condition = views.condition_label(ev, "trd")
     at = app(present="1", condition="trd")
-    assert at.get("table"), "presenter card is a table"
-    assert any(f"1 of {len(groups)} · {first} · {condition}" in h.value for h in at.subheader)
-    assert any(m.value.replace("\\", "").startswith("Sources: [1]") for m in at.markdown)
+    counter = [m.value for m in at.markdown if m.value.startswith("**1 of ")]
+    assert counter and first in counter[0]
+    total = int(counter[0].split(" of ")[1].split("**")[0])
+    assert total >= len(groups), "every group has at least one slide"
+    assert any(s.value == f"{first} · {condition}" for s in at.subheader)
+    cells = [b for b in at.button if b.key and b.key.startswith("cell__")]
+    assert cells and all("[" in b.label for b in cells if "No evidence" not in b.label and "Not applicable" not in b.label), \
+        "each reported headline carries its reference numbers"
+    at.toggle(key="show_slide_sources").set_value(True).run()
+    assert any(m.value.replace("\\", "").startswith("[1] ") for m in at.markdown), "the numbered sources behind the toggle"
     at.button(key="next_step").click().run()
-    assert any(f"2 of {len(groups)} · {second}" in h.value for h in at.subheader)
+    assert any(m.value.startswith(f"**2 of {total}**") for m in at.markdown)
     assert at.query_params["step"] in ("2", ["2"])
     at.button(key="exit_present").click().run()
-    assert not at.get("table") or not any(f"of {len(groups)}" in h.value for h in at.subheader)
+    assert not at.exception
+    assert at.title and at.title[0].value == "Overview: compare treatments"
+    assert not any(re.match(r"\*\*\d+ of \d+\*\*", m.value) for m in at.markdown)
+    assert "present" not in at.query_params and "step" not in at.query_params
+    assert at.toggle(key="present").value is False
 
 
 def test_copy_link_holds_the_canonical_view():

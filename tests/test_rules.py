@@ -789,6 +789,8 @@ def test_course_cost_text_is_plain_and_names_no_internal_label(raw):
     assert error(CC, 3, "note", MARKUP) in problems
     assert error(CC, 3, "component", "text names an internal label (a seed document number or a cell id); "
                                      "name the article or the treatment and attribute instead") in problems
+
+
 # --- Specific effects against their comparator: numbers traced to what the source prints; vocabularies -------
 @pytest.mark.parametrize("column,value", [("rate", "13"), ("comparator_rate", "5"), ("n_arm", "151"), ("n_comparator", "149")])
 def test_effect_numbers_are_in_the_figures(raw, column, value):
@@ -808,3 +810,75 @@ def test_effect_numbers_are_in_the_figures(raw, column, value):
 def test_effect_columns_are_checked(raw, column, value, message):
     edit(raw, "effects.csv", 2, **{column: value})
     assert error("effects.csv", 2, column, message) in found(raw)
+
+
+# --- Lesson rules (evidash/lessons.RULES): a lesson in data/lessons/*.toml, named by file, step and field ------
+LESSON = {
+    "title": "A test lesson", "audience": "residents", "minutes": 10,
+    "steps": [
+        {"title": "The matrix", "page": "overview", "note": "A short note.", "params": {"condition": "mdd", "cell": "alpha.mdd.onset"}},
+        {"title": "A claim", "page": "claims", "params": {"claim": "alpha_fast"}},
+    ],
+}
+LFILE = "lessons/test.toml"
+LESSON_CASES = {
+    "toml_readable": (None, None, None, "the file is not valid TOML"),
+    "field_known": (dict(colour="red"), None, "colour", "unknown field 'colour' (a lesson has audience, minutes, steps, title)"),
+    "title_required": (dict(title=""), None, "title", "a lesson needs a title (at most 80 characters)"),
+    "audience_required": (dict(audience=" "), None, "audience",
+                          "a lesson needs an audience, e.g. 'residents' or 'patients and families'"),
+    "minutes_in_range": (dict(minutes=0), None, "minutes", "minutes must be a whole number from 1 to 240 (the estimated length)"),
+    "steps_required": (dict(steps=[]), None, "steps", "a lesson needs between 1 and 40 steps ([[steps]])"),
+    "step_field_known": ((1, dict(colour="red")), 1, "colour", "unknown field 'colour' in a step (a step has note, page, params, title)"),
+    "step_title_required": ((2, dict(title="x" * 81)), 2, "title", "a step needs a title (at most 80 characters)"),
+    "step_page_known": ((2, dict(page="nowhere")), 2, "page", "unknown page 'nowhere' (one of "),
+    "step_param_read": ((2, dict(params={"group": "onset"})), 2, "params.group",
+                        "the page 'claims' does not read the URL parameter 'group' (it reads condition, claim)"),
+    "step_param_value": ((1, dict(params={"cell": "alpha.gone"})), 1, "params.cell", "'alpha.gone' is not an allowed value of 'cell'"),
+    "note_length": ((1, dict(note="n" * 281)), 1, "note", "a speaker note is at most 280 characters (this one has 281)"),
+}
+
+
+@pytest.fixture(scope="module")
+def mini_ev(tmp_path_factory):
+    from evidash.data import load_evidence
+    return load_evidence(write_mini(tmp_path_factory.mktemp("mini_lessons") / "data"))
+
+
+def test_the_test_lesson_is_clean(mini_ev):
+    from evidash import lessons
+    assert lessons.check(copy.deepcopy(LESSON), LFILE, mini_ev) == []
+
+
+@pytest.mark.parametrize("case", sorted(LESSON_CASES))
+def test_lesson_rule_is_broken_and_named(mini_ev, tmp_path, case):
+    from evidash import lessons
+    edits, step, column, message = LESSON_CASES[case]
+    if edits is None:  # not TOML at all: read through the folder check, as the validator does
+        (tmp_path / "lessons").mkdir()
+        (tmp_path / "lessons" / "test.toml").write_text('title = "unclosed\n', encoding="utf-8")
+        found_ = lessons.check_folder(tmp_path, mini_ev)
+    else:
+        raw = copy.deepcopy(LESSON)
+        if isinstance(edits, tuple):
+            raw["steps"][edits[0] - 1].update(edits[1])
+        else:
+            raw.update(edits)
+        found_ = lessons.check(raw, LFILE, mini_ev)
+    assert [(p.file, p.row, p.column) for p in found_] == [(LFILE, step, column)]
+    assert found_[0].message.startswith(message) and found_[0].severity == "error"
+
+
+def test_every_lesson_rule_has_a_case():
+    from evidash import lessons
+    assert set(LESSON_CASES) == set(lessons.RULES)
+
+
+def test_a_lesson_file_problem_is_printed_by_the_validator(real_copy, capsys):
+    from evidash.__main__ import main
+    (real_copy / "lessons" / "broken.toml").write_text(
+        'title = "Broken"\naudience = "residents"\nminutes = 5\n[[steps]]\ntitle = "x"\npage = "onset"\n'
+        '[steps.params]\nzzz = "1"\n', encoding="utf-8")
+    assert main(["validate", str(real_copy)]) == 1
+    out = capsys.readouterr().out
+    assert "lessons/broken.toml:1:params.zzz: the page 'onset' does not read the URL parameter 'zzz'" in out

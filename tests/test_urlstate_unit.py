@@ -83,7 +83,7 @@ def st(monkeypatch):
 
 def test_every_parameter_the_dashboard_has_always_used_is_declared_in_link_order():
     assert list(urlstate.PARAMS) == ["condition", "treatments", "group", "a", "b", "claim", "cell", "source",
-                                     "types", "basis", "heatmap", "category", "present", "step", "qr"]
+                                     "types", "basis", "heatmap", "category", "present", "step", "qr", "lesson"]
 
 
 def test_an_undeclared_name_is_refused_by_every_entry_point(st, ev):
@@ -105,7 +105,8 @@ def test_allowed_values_come_from_the_data(ev):
     assert urlstate.allowed("claim", ev) == CLAIMS
     assert urlstate.allowed("source", ev) == SOURCES
     assert urlstate.allowed("cell", ev) == CELLS
-    assert urlstate.allowed("step", ev) == [str(i) for i in range(1, len(GROUPS) + 1)]
+    assert urlstate.allowed("step", ev) == [str(i) for i in range(1, urlstate.MAX_STEPS + 1)]
+    assert urlstate.allowed("lesson", ev) == sorted(p.stem for p in (ev.data_dir / "lessons").glob("*.toml"))
     assert urlstate.allowed("present", ev) == urlstate.allowed("qr", ev) == ["0", "1"]
     assert "meta_analysis" in urlstate.allowed("types", ev) and "label" in urlstate.allowed("types", ev)
 

@@ -46,10 +46,10 @@ def test_cli_exit_codes_and_summary(real_copy, capsys):
 
 def test_validator_never_writes(real_copy):
     _set_field(real_copy / "cells.csv", 4, "value_min", "abc")
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in real_copy.iterdir()}
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in real_copy.rglob("*") if p.is_file()}
     load_evidence(real_copy)
     main(["validate", str(real_copy)])
-    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in real_copy.iterdir()}
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in real_copy.rglob("*") if p.is_file()}
     assert before == after
 
 

@@ -287,3 +287,15 @@ def test_cited_by_names_each_cell_and_links_its_card():
     label = entry.split("cited by: ")[1]
     assert label.startswith("[") and f"(/overview?cell={cell['cell_id']})" in label
     assert cell["cell_id"] not in label.split("](")[0]
+
+
+def test_a_long_source_is_cut_at_a_word_and_keeps_its_type():
+    line = views.source_line(pd.DataFrame({"Sources": [
+        "A very long title of a web article about ketamine clinics and what they charge per infusion [Web article]; Short [RCT]"]}))
+    first, second = line.split("; ")
+    assert first == "A very long title of a web article about ketamine… [Web article]" and second == "Short [RCT]"
+
+
+def test_not_applicable_is_never_said_twice():
+    assert views.cell_text({"status": "not_applicable", "value": "Not applicable: talking therapy"}) == "Not applicable: talking therapy"
+    assert views.cell_text({"status": "not_applicable", "value": "a talking therapy"}) == "Not applicable: a talking therapy"
