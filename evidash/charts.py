@@ -156,6 +156,9 @@ def course_cost_chart(comps: pd.DataFrame, totals: list, refs: pd.DataFrame, col
     for t in totals:  # each reported course cost on its own row, under its treatment's bar
         rows += [t.treatment] + (list(refs.loc[refs["Treatment"] == t.treatment, "Row"]) if len(refs) else [])
     fig = go.Figure()
+    # Every row as an invisible point: a treatment with nothing priced keeps its row, and fit_left_margin sees its label.
+    fig.add_trace(go.Scatter(x=[0] * len(rows), y=rows, mode="markers", marker=dict(opacity=0), showlegend=False,
+                             hoverinfo="skip", name="rows"))
     priced = comps[comps["subtotal_low"].notna()] if len(comps) else comps
     for treatment, part in (priced.groupby("Treatment", sort=False) if len(priced) else []):
         for i, r in enumerate(part.to_dict("records")):
