@@ -153,10 +153,10 @@ def comparator(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], attr
     kinds = rows.set_index("effect_id")["source_id"].map(src["source_type"]).map(views.SOURCE_TYPE_LABELS)
     table["Sources"] = [f"{s} [{kinds.get(e, '')}]" for s, e in zip(table["Source"], table["effect_id"])]
     category = ev.name("attribute", attribute_id)
-    fig = charts.comparator_chart(table, views.colour_map(ev), f"How many more people per 100 · {category}")
     shown = list(dict.fromkeys(table["Treatment"]))
     names = ev.names("treatment_short")
     without = [names.get(t, t) for t in tids if names.get(t, t) not in shown]
+    fig = charts.comparator_chart(table, views.colour_map(ev), f"How many more people per 100 · {category}", without)
     if len(table):
         top = table.iloc[0]
         summary = (f"{len(table)} effects in {category.lower()} have a rate in both arms of a controlled comparison. "
