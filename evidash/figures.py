@@ -222,3 +222,16 @@ def _onset_frame(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], pr
         fig = framed(view, view.key, views.source_line(view.table), _ev.as_of, "", present)
         sizes.append((int(fig.layout.height or 0), int(fig.layout.margin.l or 0), int(fig.layout.margin.b or 0)))
     return tuple(max(size[i] for size in sizes) for i in range(3))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def effect_notes(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> list[str]:
+    """The side-effect page's notes (unattributed deaths, recreational data), built once per data version and filter."""
+    return views.effect_notes(views.effect_rows(_ev, list(treatment_ids)))
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def icon_figure(rate: float, comparator_rate: float, treatment: str, comparator: str, effect: str, present: bool) -> go.Figure:
+    """The icon array of 100 people per group, built once per effect and mode (shared read-only)."""
+    fig = charts.icon_array(rate, comparator_rate, treatment, comparator, effect, "extra people with the effect in this group")
+    return SharedFigure(charts.presenter(fig) if present else fig)
