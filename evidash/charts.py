@@ -258,13 +258,19 @@ def heatmap(grid: pd.DataFrame, title: str, zmax: int = 6, labels_on_top: bool =
     return fig
 
 
-def comparator_chart(table: pd.DataFrame, colours: dict[str, str], title: str) -> go.Figure:
+def comparator_chart(table: pd.DataFrame, colours: dict[str, str], title: str, missing: list[str] = ()) -> go.Figure:
     """Both arms' rates per 100 for each effect (open circle: comparator; filled diamond: treatment), joined by a
-    line, with the difference written beside it: shapes and text, never colour alone."""
+    line, with the difference written beside it: shapes and text, never colour alone. Each treatment in ``missing``
+    (shown, but without a controlled comparison here) keeps a labelled row that says so."""
     if not len(table):
         return _empty(title, "No controlled comparison for this selection")
     labels = [f"{r['Treatment']} · {_wrap(r['Effect'], 46)}" for r in table.to_dict("records")]
     fig = go.Figure()
+    for name in missing:
+        label = f"{name} · no controlled comparison"
+        labels.append(label)
+        fig.add_trace(go.Scatter(x=[0], y=[label], mode="text", text=["  none recorded in this category"],
+                                 textposition="middle right", showlegend=False, hoverinfo="skip"))
     for label, r in zip(labels, table.to_dict("records")):
         colour = colours.get(r["Treatment"], "#555555")
         hover = (f"<b>{r['Treatment']} · {r['Effect']}</b><br>{r['With treatment (per 100)']} per 100 with the treatment"

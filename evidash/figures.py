@@ -167,10 +167,10 @@ def comparator(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], attr
     kinds = rows.set_index("effect_id")["source_id"].map(src["source_type"]).map(views.SOURCE_TYPE_LABELS)
     table["Sources"] = [f"{s} [{kinds.get(e, '')}]" for s, e in zip(table["Source"], table["effect_id"])]
     category = ev.name("attribute", attribute_id)
-    fig = charts.comparator_chart(table, views.colour_map(ev), f"How many more people per 100 · {category}")
     shown = list(dict.fromkeys(table["Treatment"]))
     names = ev.names("treatment_short")
     without = [names.get(t, t) for t in tids if names.get(t, t) not in shown]
+    fig = charts.comparator_chart(table, views.colour_map(ev), f"How many more people per 100 · {category}", without)
     if len(table):
         top = table.iloc[0]
         summary = (f"{len(table)} effects in {category.lower()} have a rate in both arms of a controlled comparison. "
@@ -236,3 +236,16 @@ def _onset_frame(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], pr
         fig = framed(view, view.key, views.source_line(view.table), _ev.as_of, "", present)
         sizes.append((int(fig.layout.height or 0), int(fig.layout.margin.l or 0), int(fig.layout.margin.b or 0)))
     return tuple(max(size[i] for size in sizes) for i in range(3))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def effect_notes(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> list[str]:
+    """The side-effect page's notes (unattributed deaths, recreational data), built once per data version and filter."""
+    return views.effect_notes(views.effect_rows(_ev, list(treatment_ids)))
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def icon_figure(rate: float, comparator_rate: float, treatment: str, comparator: str, effect: str, present: bool) -> go.Figure:
+    """The icon array of 100 people per group, built once per effect and mode (shared read-only)."""
+    fig = charts.icon_array(rate, comparator_rate, treatment, comparator, effect, "extra people with the effect in this group")
+    return SharedFigure(charts.presenter(fig) if present else fig)

@@ -54,10 +54,8 @@ def comparator_section(state: PageState, category: str) -> None:
     row = table.set_index("effect_id").loc[picked]
     row = {**row.to_dict(), "effect_id": picked}
     effect = str(row["Effect"]).split(" (")[0]
-    fig = charts.icon_array(row["rate"], row["comparator_rate"], row["Treatment"], row["Comparator"], effect,
-                            "extra people with the effect in this group")
-    if state.present:
-        fig = charts.presenter(fig)
+    fig = figures.icon_figure(float(row["rate"]), float(row["comparator_rate"]), str(row["Treatment"]), str(row["Comparator"]),
+                              effect, state.present)
     alt = icon_text(row, effect)
     with st.container(key="icon_array"):
         st.plotly_chart(fig, theme=None, width="stretch", config=charts.export_config(f"icons-{picked}"), key="icon_chart")
@@ -76,8 +74,7 @@ def body(state: PageState) -> None:
     urlstate.write("heatmap", mode, ev)
     view = figures.side_effects(ev, ev.version, tuple(state.treatment_ids), mode)
     render.chart_block(ev, state.present, view)
-    rows = views.effect_rows(ev, state.treatment_ids)
-    notes = views.effect_notes(rows)
+    notes = figures.effect_notes(ev, ev.version, tuple(state.treatment_ids))
     if notes:
         with st.expander(f"Notes: {len(notes)} findings shown as notes, not as bands", key="heat_notes"):
             st.markdown("\n".join(f"- {escape_md(n)}" for n in notes))

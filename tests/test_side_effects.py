@@ -83,6 +83,12 @@ def test_the_comparator_view_shows_per_100_against_a_named_comparator():
     assert any("how many more people per 100" in s.value for s in at.subheader)
     chart = next(c for c in charts(at) if "How many more people per 100" in c["layout"]["title"]["text"])
     assert chart["layout"]["xaxis"]["title"]["text"] == "People with the effect, per 100"
+    with_rows = {treatment_of(e) for e in EFFECTS if e["cell_id"].endswith(".se_dissociative") and e["comparator_rate"]
+                 and not e["attribution"] and e["use"] != "recreational"}
+    labels = list(chart["layout"]["yaxis"]["categoryarray"])
+    for t in SHORT:  # every shown treatment keeps a labelled row, saying so when it has no controlled comparison
+        assert any(label.startswith(f"{SHORT[t]} · ") for label in labels), t
+        assert (f"{SHORT[t]} · no controlled comparison" in labels) == (t not in with_rows), t
 
 
 def test_the_icon_array_shows_100_people_in_each_group_with_a_text_alternative():

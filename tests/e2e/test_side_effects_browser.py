@@ -18,6 +18,24 @@ ASPIRE = EFFECTS["esketamine.se_dissociative.dissociation_aspire"]
 ICONS = '.st-key-icon_array .js-plotly-plot .scatterlayer .point'
 
 
+def choose(page, key: str, option) -> None:
+    """Pick ``option`` (text or pattern) in the selectbox with widget key ``key``; the list is opened again if a rerun
+    closed it before the option showed."""
+    box = page.locator(f'[data-testid="stMain"] .st-key-{key} [data-testid="stSelectbox"]').first
+    box.scroll_into_view_if_needed()
+    for attempt in range(4):
+        box.click()
+        wanted = page.get_by_role("option", name=option, exact=isinstance(option, str))
+        try:
+            wanted.first.wait_for(timeout=5_000)
+        except Exception:
+            page.keyboard.press("Escape")
+            continue
+        wanted.first.click()
+        return
+    raise AssertionError(f"option {option!r} of {key} never showed")
+
+
 def chart_titles(page) -> list[str]:
     return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot .gtitle')]
         .map(t => t.textContent)""")
@@ -30,8 +48,7 @@ def test_comparator_view_and_icon_array(app_page, app_url):
     app_page.locator(ICONS).first.wait_for()
     assert app_page.locator(ICONS).count() == 200  # two groups of 100 people
     # Pick the ASPIRE row: the pictograph and its text alternative follow it.
-    app_page.locator('[data-testid="stMain"] .st-key-icon_effect [data-testid="stSelectbox"]').click()
-    app_page.get_by_role("option", name=re.compile(re.escape(ASPIRE["effect"]))).click()
+    choose(app_page, "icon_effect", re.compile(re.escape(ASPIRE["effect"])))
     treated, compared = round(float(ASPIRE["rate"])), round(float(ASPIRE["comparator_rate"]))
     words = app_page.locator(".st-key-icon_array").get_by_text(f"about {treated} had dissociation").first
     words.wait_for(timeout=20_000)
@@ -52,8 +69,7 @@ def test_heatmap_mode_and_category_are_kept_in_the_url(app_page, app_url):
     app_page.wait_for_url(re.compile(r"heatmap=excess"), timeout=20_000)
     settle(app_page)
     assert any("extra people per 100 over the comparator" in t for t in chart_titles(app_page))
-    app_page.locator('[data-testid="stMain"] .st-key-category [data-testid="stSelectbox"]').click()
-    app_page.get_by_role("option", name="Mortality", exact=True).click()
+    choose(app_page, "category", "Mortality")
     app_page.wait_for_url(re.compile(r"category=se_mortality"), timeout=20_000)
     settle(app_page)
     url = app_page.url
