@@ -236,6 +236,7 @@ def bar(page: str, ev: Evidence, condition: str, treatment_ids: list[str], prese
     st.session_state.pop(_SLIDE, None)
     value = lesson_value()
     lesson, notices = open_lesson(value, ev) if value else (None, [])
+    notices = [_md(n) for n in notices]  # they quote what the link holds: escaped, never markdown
     if value and urlstate.parse("lesson", [value], ev)[1]:
         notices = [urlstate.notice("lesson", ev)]
     if lesson is not None and lesson.steps:
