@@ -6,7 +6,8 @@ import streamlit as st
 
 from . import bib, handout, views
 from .charts import export_config, to_image
-from .figures import framed, steady_frame
+from .figures import framed, phone_framed, steady_frame
+from .phone import PHONE_CSS, SCROLL_BOX_JS
 from .urlstate import canonical_url, link, remove, view_url
 from .cite import escape_md
 from .data import Evidence
@@ -56,11 +57,12 @@ h1 {font-size: 1.75rem !important; padding: 0 0 0.2rem 0 !important;}
 """ + "".join(
     f'[class*="st-key-cell__{kind}__"] button {{{style}; border-color: #8a8a8a;}}\n'
     for kind, style in KIND_STYLE.items() if style
-) + "</style>"
+) + PHONE_CSS + "</style>"
 
 
 def page_css() -> None:
     st.html(CSS)
+    st.html(SCROLL_BOX_JS, unsafe_allow_javascript=True)
 
 
 KIND_ICON = {
@@ -92,7 +94,7 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = 
     handout.scope_treatments(treatment_ids)
     widths = [1.05] + [1.0] * len(m.treatment_columns)
     clicked = None
-    header = st.columns(widths, vertical_alignment="bottom")
+    header = st.container(key="matrix_head").columns(widths, vertical_alignment="bottom")
     header[0].markdown("**Attribute**")
     for col, name in zip(header[1:], m.treatment_columns):
         col.markdown(f"**{escape_md(name)}**")
@@ -111,7 +113,10 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = 
                     col.caption(views.NOT_ENTERED_TEXT)
                     continue
                 kind = m.kinds.at[i, name]
-                if col.button(cell_label(kind, m.display.at[i, name], m.badges.at[i, name], m.methods.at[i, name]),
+                # The treatment's name closes the label: hidden on a wide screen (the column heads name it), shown
+                # first on a phone, where the columns stack (phone.PHONE_CSS).
+                if col.button(cell_label(kind, m.display.at[i, name], m.badges.at[i, name], m.methods.at[i, name])
+                              + f"\n\n{escape_md(name)}",
                               key=_cell_key(kind, cell_id), width="stretch", wrap=True,
                               help=f"Open the evidence for {name}: {m.display.at[i, 'Attribute']}"):
                     clicked = cell_id
@@ -272,7 +277,12 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     handout.add(handout.chart_part(printed, table, summary))
     # theme=None: the chart keeps its own template (15 px dark text, as in the exports); Streamlit's theme
     # would replace it with 12 px grey text, too small and too faint on a shared screen.
-    st.plotly_chart(fig, config=export_config(filename), width="stretch", theme=None)
+    with st.container(key="screen_chart"):
+        st.plotly_chart(fig, config=export_config(filename), width="stretch", theme=None)
+    if not present:  # the phone's figure (phone.py), shown instead by a media query on a narrow screen
+        with st.container(key="phone_chart"):
+            st.plotly_chart(phone_framed(view, view.key, sources, ev.as_of, canonical_url()),
+                            config=export_config(filename), width="stretch", theme=None, key="phone_plot")
     st.markdown(escape_md(summary))
     box = lazy_expander("Data, sources and downloads for this chart", key=f"show_{view.key[0]}_data")
     if box is None:
