@@ -84,9 +84,11 @@ def _matrix(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[st
     return views.matrix(_ev, condition, list(treatment_ids))
 
 
-def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = "all") -> str | None:
+def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = "all",
+           plain: dict[str, str] | None = None) -> str | None:
     """Draw the comparison matrix as a grid of buttons (real, keyboard-reachable controls whose text
-    wraps); returns the cell id of a button clicked in this run, else None."""
+    wraps); returns the cell id of a button clicked in this run, else None. ``plain``: cell id -> the
+    headline in plain words (family mode), shown instead of the headline."""
     m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
     groups = views.GROUP_LABELS
     shown = m.display.index if group == "all" else m.display.index[m.display["Group"] == groups.get(group, group)]
@@ -115,7 +117,8 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = 
                 kind = m.kinds.at[i, name]
                 # The treatment's name closes the label: hidden on a wide screen (the column heads name it), shown
                 # first on a phone, where the columns stack (phone.PHONE_CSS).
-                if col.button(cell_label(kind, m.display.at[i, name], m.badges.at[i, name], m.methods.at[i, name])
+                headline = (plain or {}).get(cell_id) if kind not in ("no_evidence", "missing") else None
+                if col.button(cell_label(kind, headline or m.display.at[i, name], m.badges.at[i, name], m.methods.at[i, name])
                               + f"\n\n{escape_md(name)}",
                               key=_cell_key(kind, cell_id), width="stretch", wrap=True,
                               help=f"Open the evidence for {name}: {m.display.at[i, 'Attribute']}"):

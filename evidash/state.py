@@ -44,6 +44,7 @@ class PageState:
     condition: str
     treatment_ids: list[str]
     present: bool = False
+    family: bool = False  # family mode (?audience=family): plain texts, family verdict labels (family.py)
 
 
 PRESENTER_CSS = """
@@ -109,7 +110,7 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
     if not (present and presenter_bar):
         st.title(title)
     return PageState(evidence=ev, condition=st.session_state["condition"], treatment_ids=list(st.session_state["treatments"]),
-                     present=bool(present))
+                     present=bool(present), family=st.session_state.get("audience") == "family")
 
 
 def _seed_url_state(ev: Evidence) -> bool:
@@ -124,9 +125,18 @@ def _seed_url_state(ev: Evidence) -> bool:
     with st.sidebar:
         present = st.toggle("Presenter mode", key="present", on_change=urlstate.remember, args=("present",),
                             help="Large type, no sidebar, one card per attribute group (also ?present=1).")
+        st.session_state["family_mode"] = st.session_state.get("audience") == "family"
+        family = st.toggle("Family mode", key="family_mode", on_change=_remember_audience,
+                           help="Plain words for patients and families: plain verdict labels, 'What this means for you', "
+                                "terms explained (also ?audience=family).")
+    urlstate.write("audience", "family" if family else "general", ev)
     urlstate.write("present", present, ev)
     urlstate.write("qr", present and urlstate.kept("qr"), ev)  # the on-screen QR code (presenter mode)
     return present
+
+
+def _remember_audience() -> None:
+    urlstate.keep("audience", "family" if st.session_state["family_mode"] else "general")
 
 
 def run_page(page: str, body) -> None:
@@ -189,7 +199,8 @@ def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_ba
         chosen = defaults
     for note in notes:
         st.info(note, icon=":material/info:")
-    shown_state = PageState(evidence=ev, condition=condition or ALL, treatment_ids=chosen, present=state.present)
+    shown_state = PageState(evidence=ev, condition=condition or ALL, treatment_ids=chosen, present=state.present,
+                            family=state.family)
     handout.start()  # the body's charts and tables register themselves for the handout
     body(shown_state)
     copy_link()

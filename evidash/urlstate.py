@@ -92,6 +92,8 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
           notice="The source in the link was not found, so all sources are listed."),
     Param("types", lambda ev: list(SOURCE_TYPE_LABELS), [], multi=True,
           notice="Some source types in the link were not recognised and were left out."),
+    Param("audience", lambda ev: ["general", "family"], "general", kept=True,  # family mode (issue 21)
+          notice="The audience in the link was not recognised, so the standard view is shown."),
     Param("present", _FLAG, "0", flag=True, kept=True, presenter=True),  # a bad value: normal view, silently
     Param("step", _steps, "1", presenter=True,
           notice="The step in the link was not recognised, so the first card is shown."),

@@ -1,7 +1,7 @@
 """Overview: the comparison matrix for the selected condition; clicking a cell opens its evidence card."""
 import streamlit as st
 
-from evidash import render, urlstate, views
+from evidash import family, render, urlstate, views
 from evidash.state import PageState, copy_link_popover, exit_presenter_button, handout_slot, run_page
 
 
@@ -49,7 +49,13 @@ def body(state: PageState) -> None:
     if state.condition == views.ALL and len(ev.conditions) > views.MAX_CONDITION_ROWS:
         st.caption(f"With all conditions, rows that differ by condition show the first {views.MAX_CONDITION_ROWS} of "
                    f"{len(ev.conditions)} conditions; pick a condition above for any other.")
-    clicked = render.matrix(ev, state.condition, state.treatment_ids, group or "all")
+    plain = family.headlines(ev) if state.family else None
+    clicked = render.matrix(ev, state.condition, state.treatment_ids, group or "all", plain)
+    if plain:
+        terms = family.terms_in(ev, *plain.values())
+        if len(terms):
+            with st.expander(f"Words explained ({len(terms)})", icon=":material/menu_book:"):
+                st.markdown(family.terms_markdown(terms))
     selected = clicked or url_cell
     if selected:
         urlstate.write("cell", selected, ev)
