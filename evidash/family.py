@@ -81,6 +81,14 @@ def terms_markdown(terms: pd.DataFrame) -> str:
                      for g in terms.itertuples(index=False))
 
 
+def claims_table(ev: Evidence, claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims in plain words, one row each (the family handout): label, claim, who it is about, what it means."""
+    rows = [{"Our check": verdict_label(c["verdict"]), "The article says": plain(c.get("claim_plain"), c["claim"]),
+             "About": concerns_label(ev, c.get("concerns")), WHAT_IT_MEANS: plain(c.get("meaning_plain"), c["reason"]),
+             "Claim id": c["claim_id"], "Cells": c.get("cell_ids")} for c in claims.to_dict("records")]
+    return pd.DataFrame(rows, columns=["Our check", "The article says", "About", WHAT_IT_MEANS, "Claim id", "Cells"])
+
+
 def questions(ev: Evidence, claims: pd.DataFrame | None = None, treatment_ids: list[str] | None = None) -> list[str]:
     """Short questions to ask a clinician, written from the data: the claims on screen that go too far, are
     wrong or lack evidence, and what the treatments in view cost and need."""
@@ -93,12 +101,14 @@ def questions(ev: Evidence, claims: pd.DataFrame | None = None, treatment_ids: l
         out.append(f"I read that \u201c{first}\u201d. Our check says: {verdict_label(c.verdict).lower()}. What do you think?")
     names = dict(zip(ev.treatments["treatment_id"], ev.treatments["short_name"]))
     about = [t for t in (treatment_ids or []) if t in names] or [t for c in claims.get("concerns", []) for t in id_list(c)]
-    about = list(dict.fromkeys(about))[:2]
+    order = list(names)
+    about = sorted(dict.fromkeys(about), key=order.index)[:2]
     if about:
         which = " or ".join(names[t] for t in about)
         out.append(f"Is {which} a good fit for me, and what would you try first?")
         out.append(f"How soon could {which} help, and how long might the benefit last?")
         out.append(f"What side effects should I watch for with {which}, and who do I call if they happen?")
         out.append(f"What would {which} cost me, and will my insurance pay for it?")
-    out.append("Where can I read the studies behind this, and how strong are they?")
+    else:
+        out.append("Where can I read the studies behind this, and how strong are they?")
     return out

@@ -92,7 +92,7 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = 
     m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
     groups = views.GROUP_LABELS
     shown = m.display.index if group == "all" else m.display.index[m.display["Group"] == groups.get(group, group)]
-    handout.add(handout.matrix_part(m, shown))
+    handout.add(handout.matrix_part(m, shown, plain=plain))
     handout.scope_treatments(treatment_ids)
     widths = [1.05] + [1.0] * len(m.treatment_columns)
     clicked = None

@@ -258,6 +258,10 @@ def handout_popover(container, title: str, state: PageState, filters: tuple[str,
         title=title or "Evidence dashboard", link=view_url(), parts=parts, source_ids=scope.get("source_ids", []),
         condition=views.condition_label(ev, state.condition) if "condition" in filters else None,
         treatments=[names.get(t, t) for t in tids])
+    if state.family:  # large print, plain texts and questions to ask (family.py)
+        from . import claimcheck, family
+        spec.family, spec.title = True, f"{spec.title} (for patients and families)"
+        spec.questions = family.questions(ev, claimcheck.claims_for(ev, state.condition), tids)
     box.download_button(f"Download handout ({size})", lambda: handout.build(ev, spec, size), file_name=handout.file_name(spec.title, size),
                         mime="application/pdf", key="handout_download", icon=":material/download:", on_click="ignore",
                         type="primary")

@@ -3,7 +3,7 @@ a chart of verdicts by topic, and one card per claim with links to its cells and
 ?claim=<id> opens one claim at the top of the page."""
 import streamlit as st
 
-from evidash import claimcheck, family, render, urlstate, views
+from evidash import claimcheck, family, handout, render, urlstate, views
 from evidash.cite import escape_md
 from evidash.vocab import CLAIM_TOPIC_LABELS, VERDICTS
 from evidash.state import PageState, run_page
@@ -120,6 +120,8 @@ def body(state: PageState) -> None:
         for claim in group.to_dict("records"):
             claim_card(ev, claim, key=f"claim_{claim['claim_id']}", plain=state.family)
     if state.family:
+        handout.add(handout.Part(heading="The claims in plain words", table=family.claims_table(ev, claims),
+                                 note=family.NOTE))
         shown = claims.get("claim_plain", claims["claim"]).fillna("").tolist() + claims.get("meaning_plain", claims["reason"]).fillna("").tolist()
         terms = family.terms_in(ev, *shown)
         if len(terms):

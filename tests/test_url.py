@@ -88,7 +88,7 @@ CASES = {
                    "The source in the link was not found, so all sources are listed.", good_shown=True),
     "types": Case("sources", [rows("sources.csv")[0]["source_type"]], lambda at: at.multiselect(key="types").value, [],
                   "Some source types in the link were not recognised and were left out."),
-    "audience": Case("claims", "family", lambda at: at.toggle(key="family_mode").value, False,
+    "audience": Case("overview", "family", lambda at: at.toggle(key="family_mode").value, False,
                      "The audience in the link was not recognised, so the standard view is shown.", good_shown=True,
                      url_default="general"),
     "present": Case("overview", "1", lambda at: at.toggle(key="present").value, False, None, good_shown=True,
