@@ -164,7 +164,9 @@ def verdict_chart(claims: pd.DataFrame, title: str, family: bool = False) -> go.
     fig.add_trace(go.Bar(y=order, x=[0] * len(order), orientation="h", showlegend=False, hoverinfo="skip",
                          marker=dict(color="rgba(0,0,0,0)")))
     fig.update_layout(template=charts.TEMPLATE, title=title, barmode="stack", height=150 + 56 * len(VERDICTS),
-                      xaxis_title="Number of claims", yaxis_title=None, legend=dict(title_text="Topic: ", traceorder="normal"), margin=dict(t=100, autoexpand=False),  # see headtohead.forest
+                      xaxis_title="Number of claims", yaxis_title=None, legend=dict(title_text="Topic: ", traceorder="normal"),
+                      # room for a second legend row when many topics wrap (presenter type, longer family labels)
+                      margin=dict(t=100 if len(fig.data) <= 5 else 130, autoexpand=False),  # see headtohead.forest
                       uniformtext=dict(minsize=12, mode="hide"))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
     fig.update_xaxes(showgrid=True, gridcolor="#dddddd", dtick=1 if int(totals.max() or 0) <= 12 else None, rangemode="tozero")

@@ -160,13 +160,13 @@ def phone(fig: go.Figure) -> go.Figure:
     legend_rows = 0
     if any(t.showlegend is not False and t.name for t in fig.data) and fig.layout.showlegend is not False:
         names = [t.name for t in fig.data if t.showlegend is not False and t.name]
-        legend_rows = -(-len(names) // 2) + 1  # two entries a row, under the legend's title
+        legend_rows = len(names) + 1  # one entry a row (long topic names), under the legend's title
     top = TOP_PX + 20 * title_lines + 16 * sub_lines + 22 * legend_rows + (50 if heat else 0)
     fig.update_layout(
         title=dict(text=charts._wrap(title, TITLE_WRAP), font_size=16, y=1, yref="container", yanchor="top", pad_t=10,
                    subtitle=dict(text=charts._wrap(subtitle, TEXT_WRAP), font_size=MIN_FONT) if subtitle else None),
         font_size=13, hoverlabel_font_size=13, legend=dict(font_size=MIN_FONT, orientation="h", x=0, xref="container", y=1.0,
-                                                                  yanchor="bottom", entrywidth=0.48, entrywidthmode="fraction",
+                                                                  yanchor="bottom", entrywidth=1.0, entrywidthmode="fraction",
                                                                   title_side="top left"),
         margin=dict(l=8, r=12, t=top, b=60, autoexpand=False),
         height=top + 60 + (rows * HEAT_ROW_PX if heat else rows * ROW_PX + extra + (panels - 1) * 110),
