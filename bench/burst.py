@@ -2,6 +2,7 @@
 
     python bench/burst.py [--sessions 200] [--seconds 30] [--browsers 3] [--path "/onset?condition=trd"]
                           [--workers K | --url http://127.0.0.1:PORT [--watch-pid PID ...]] [--no-assets]
+                          [--kill-worker-at T]
 
 Target (loopback only):
   (default)       starts its own single dashboard server on a free port (bench.py's Server);
@@ -28,7 +29,14 @@ their figure is navigation start -> first `.js-plotly-plot .main-svg` drawn (ben
 Reports p50/p95/max time-to-first-chart, errors (any failed request, refused/closed websocket, timeout,
 exception element, missing or wrong chart), a phase breakdown, and CPU and memory (psutil, sampled every
 0.5 s) of the server processes, of nginx and of the load generator itself (this process and its Chromium),
-and the whole machine's CPU. Bounded: at most 3000 visitors, 120 s window, a per-visitor timeout (--timeout,
+and the whole machine's CPU.
+
+--kill-worker-at T (with --workers K): T seconds into the burst, worker 1 gets SIGKILL (serve.sh restarts it).
+A visitor whose load fails then does what a browser does (Streamlit's client reconnects; a person reloads):
+it tries once more after 1 s, through nginx, which routes around the dead worker. Reported: loads that
+failed on the first try ("retried"), loads still failing after the retry ("errors"), time-to-first-chart
+counted from the first try, sessions of finished visitors that the kill closed, and when the worker was back.
+Bounded: at most 3000 visitors, 120 s window, a per-visitor timeout (--timeout,
 default 90 s) and a hard deadline for the whole run. Writes bench/results/burst-<label>.json.
 """
 from __future__ import annotations
@@ -212,6 +220,7 @@ class Visitor:
             r["ttfc_s"] = t_chart - t0
             r["to_chart_s"] = t_chart - t2
             r["run_s"] = time.monotonic() - t2
+            r["t_done"] = time.monotonic()
             if error:
                 raise VisitError("exception element or failed run")
             if expected_title is not None and title != expected_title:
@@ -392,7 +401,7 @@ def pct(values: list[float], q: float) -> float | None:
     return round(v[k], 3)
 
 
-def start_serve(workers: int) -> tuple[subprocess.Popen, str, list[str]]:
+def start_serve(workers: int) -> tuple[subprocess.Popen, str, list[str], Path]:
     port = free_port()
     proc = subprocess.Popen(["bash", str(REPO / "scripts" / "serve.sh"), "--workers", str(workers), "--port", str(port)],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -404,9 +413,9 @@ def start_serve(workers: int) -> tuple[subprocess.Popen, str, list[str]]:
         if not line:
             raise RuntimeError("serve.sh exited:\n" + "".join(lines))
         lines.append(line)
-        m = re.search(r"evidash-serve ready url=(\S+) workers=(\S+)", line)
+        m = re.search(r"evidash-serve ready url=(\S+) workers=(\S+) rundir=(\S+)", line)
         if m:
-            return proc, m.group(1), [f"http://{w}" for w in m.group(2).split(",")]
+            return proc, m.group(1), [f"http://{w}" for w in m.group(2).split(",")], Path(m.group(3))
     raise RuntimeError("serve.sh not ready in 90 s:\n" + "".join(lines))
 
 
@@ -420,14 +429,45 @@ def stop_serve(proc: subprocess.Popen) -> None:
             proc.wait(timeout=10)
 
 
+def _healthy(base: str) -> bool:
+    import urllib.request
+    try:
+        with urllib.request.urlopen(base + "/_stcore/health", timeout=1) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+async def kill_worker(rundir: Path, worker_url: str, at: float, out: dict) -> None:
+    """At ``at`` seconds: SIGKILL worker 1 (its pid from serve.sh's RUNDIR/worker-1.pid); then wait until serve.sh
+    has restarted it (a new pid that answers its health check). Records the times in ``out``."""
+    await asyncio.sleep(at)
+    t0 = time.monotonic()
+    pid = int((rundir / "worker-1.pid").read_text().strip())
+    os.kill(pid, signal.SIGKILL)
+    out.update(worker=worker_url, pid=pid, at_s=at, t_kill=t0)
+    print(f"killed worker 1 ({worker_url}, pid {pid}) at {at:g} s", flush=True)
+    while time.monotonic() - t0 < 90:
+        await asyncio.sleep(0.25)
+        try:
+            new = int((rundir / "worker-1.pid").read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if new != pid and await asyncio.to_thread(_healthy, worker_url):
+            out.update(new_pid=new, back_after_s=round(time.monotonic() - t0, 2))
+            print(f"worker 1 back after {out['back_after_s']} s (pid {new})", flush=True)
+            return
+
+
 async def main_async(args) -> dict:
     server = serve = None
+    rundir = None
     warm_targets: list[str]
     roots: list[int] = list(args.watch_pid or [])
     if args.url:
         url, warm_targets, label = args.url.rstrip("/"), [args.url.rstrip("/")], args.label or "url"
     elif args.workers:
-        serve, url, warm_targets = start_serve(args.workers)
+        serve, url, warm_targets, rundir = start_serve(args.workers)
         roots.append(serve.pid)
         label = args.label or f"nginx-{args.workers}w"
     else:
@@ -468,9 +508,22 @@ async def main_async(args) -> dict:
 
                 async def launch(v: Visitor, d: float) -> dict:
                     await asyncio.sleep(d)
-                    return await v.run(expected)
+                    r = await v.run(expected)
+                    if "error" in r and args.kill_worker_at is not None:  # a browser reconnects; a person reloads
+                        first_start, first_error = r["t_start"], r["error"]
+                        await v.close()
+                        await asyncio.sleep(1.0)
+                        v.result, v.ws, v.cookies = {"i": v.i}, None, v.cookies
+                        r = await v.run(expected)
+                        r["retried"] = first_error
+                        if "ttfc_s" in r:
+                            r["ttfc_s"] += r["t_start"] - first_start
+                    return r
 
+                kill: dict = {}
                 tasks = [launch(v, d) for v, d in zip(visitors, delays)]
+                if args.kill_worker_at is not None:
+                    tasks.append(kill_worker(rundir, warm_targets[0], args.kill_worker_at, kill))
                 tasks += [browser_visit(browser, target, d, args.timeout, b_times, b_errors) for d in b_delays]
                 hard = args.seconds + args.timeout + 30
                 done = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), hard)
@@ -482,6 +535,15 @@ async def main_async(args) -> dict:
             finally:
                 await browser.close()
         res = [d for d in done[:args.sessions] if isinstance(d, dict)]
+        if args.kill_worker_at is not None:
+            killed = kill.get("worker", "").replace("http://", "")
+            lost = [v for v in visitors if "error" not in v.result and v.result.get("upstream_ws") == killed
+                    and v.result.get("t_done", 0) < kill.get("t_kill", 0)]
+            kill.pop("t_kill", None)
+            result["kill"] = {**kill, "retried": sum(1 for r in res if "retried" in r),
+                              "retried_pct": round(100 * sum(1 for r in res if "retried" in r) / max(1, len(res)), 2),
+                              "retry_reasons": sorted({r["retried"] for r in res if "retried" in r})[:6],
+                              "finished_sessions_closed_by_kill": len(lost)}
         errs = [r["error"] for r in res if "error" in r] + [repr(d) for d in done[:args.sessions] if not isinstance(d, dict)]
         ttfc = [r["ttfc_s"] for r in res if "ttfc_s" in r and "error" not in r]
         phases = {k: round(statistics.median([r[k] for r in res if k in r]), 3) if any(k in r for r in res) else None
@@ -522,6 +584,8 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=90, help="per visitor (s)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--label", default=None)
+    ap.add_argument("--kill-worker-at", type=float, default=None, metavar="T",
+                    help="with --workers: SIGKILL worker 1 T seconds into the burst (serve.sh restarts it)")
     args = ap.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS:
         ap.error(f"--sessions must be 1..{MAX_SESSIONS}")
@@ -533,6 +597,8 @@ def main() -> int:
         ap.error("--url: loopback only, e.g. http://127.0.0.1:8501")
     if args.url and args.workers:
         ap.error("--url and --workers exclude each other")
+    if args.kill_worker_at is not None and not (args.workers and 0 <= args.kill_worker_at <= args.seconds):
+        ap.error("--kill-worker-at needs --workers and a time within --seconds")
     if not args.path.startswith("/"):
         ap.error("--path must start with /")
     def on_term(signum, frame):  # stop like Ctrl-C, so the servers started here are stopped too
@@ -541,13 +607,18 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_term)
     result = asyncio.run(main_async(args))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"burst-{result['label']}-{args.sessions}.json"
+    kill_tag = f"-kill{args.kill_worker_at:g}" if args.kill_worker_at is not None else ""
+    out = RESULTS / f"burst-{result['label']}-{args.sessions}{kill_tag}.json"
     out.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **result}, indent=2))
     v, b, r = result["visitors"], result["browsers_result"], result["resources"]
     print(json.dumps(result, indent=2))
     print(f"\n[{result['label']}] {args.sessions} visitors in {args.seconds:g} s: time-to-first-chart p50 {v['p50_s']} s, "
           f"p95 {v['p95_s']} s, max {v['max_s']} s; errors {v['errors']}; browsers {b['ok']} ok / {b['errors']} errors, "
           f"drawn in {b['times_s']} s")
+    if "kill" in result:
+        k = result["kill"]
+        print(f"kill: worker {k.get('worker')} at {k.get('at_s')} s, back after {k.get('back_after_s')} s; loads retried "
+              f"{k['retried']} ({k['retried_pct']} %); finished sessions closed by the kill {k['finished_sessions_closed_by_kill']}")
     print(f"server CPU mean {r.get('server_cpu_mean_pct')} % (peak {r.get('server_cpu_peak_pct')} %, "
           f"{r.get('server_cpu_seconds')} CPU-s), RSS peak {r.get('server_rss_peak_mb')} MB; nginx "
           f"{r.get('nginx_cpu_seconds')} CPU-s; load generator {r.get('generator_cpu_seconds')} CPU-s; machine CPU mean "

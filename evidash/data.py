@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .load import LINE, data_dir_from_env, data_version, read_tables
+from .load import LINE, Snapshot, data_dir_from_env, read_files, read_tables
 from .problems import Problem, errors
 from .rules import PAYER_TYPES, SMALL_N, UNCONTROLLED_DESIGNS
 from .vocab import DESIGN_LABELS, SOURCE_TIER, STRONG_SOURCE_TYPES
@@ -34,6 +34,7 @@ class Evidence:
     problems: list[Problem] = field(default_factory=list)
     data_dir: Path | None = None
     version: str = ""  # fingerprint of the data files; part of every cache key
+    files: dict[str, bytes | None] = field(default_factory=dict, repr=False)  # the bytes that were validated
 
     @property
     def ok(self) -> bool:
@@ -138,11 +139,21 @@ def caution(design, n) -> str:
     return " · ".join(parts)
 
 
-def load_evidence(data_dir: Path | str | None = None) -> Evidence:
-    """Read, validate and type a data folder (default: $EVIDASH_DATA_DIR or the repo's data/)."""
+UNSETTLED = Problem("(data folder)", None, None,
+                    "the files changed while they were being read (a save in progress?); they are read again on the next page load")
+
+
+def load_evidence(data_dir: Path | str | None = None, snapshot: Snapshot | None = None) -> Evidence:
+    """Read, validate and type a data folder (default: $EVIDASH_DATA_DIR or the repo's data/).
+
+    The files are read once, as one consistent set of bytes (``read_files``); those bytes are what is
+    validated, typed and kept in ``Evidence.files`` (so a snapshot of a valid version is exactly what passed)."""
     data_dir = Path(data_dir) if data_dir is not None else data_dir_from_env()
-    raw = read_tables(data_dir)
+    snapshot = snapshot or read_files(data_dir)
+    raw = read_tables(data_dir, snapshot.files)
     problems = validate_raw(raw)
+    if not snapshot.stable:
+        problems = [UNSETTLED, *problems]
     t = _typed(raw.frames)
     _derive(t)
     for frame in t.values():
@@ -164,7 +175,8 @@ def load_evidence(data_dir: Path | str | None = None) -> Evidence:
         comparisons=t["comparisons.csv"].reset_index(drop=True),
         problems=problems,
         data_dir=data_dir,
-        version=data_version(data_dir),
+        version=snapshot.version,
+        files=snapshot.files,
     )
 
 

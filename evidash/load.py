@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,38 @@ def data_version(data_dir: Path) -> str:
         except OSError:
             parts.append(f"{name}:missing")
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Snapshot:
+    """The bytes of every declared data file (None: missing), read at one data version."""
+    files: dict[str, bytes | None]
+    version: str
+    stable: bool  # False: a file changed while it was being read (a save in progress)
+
+
+def read_files(data_dir: Path | str, attempts: int = 3, pause_s: float = 0.1) -> Snapshot:
+    """Read every declared file's bytes so that they belong together: the fingerprint is taken before and
+    after the read and must match. A file being saved while we read it (an editor truncating, then writing)
+    changes size or mtime, so the read is retried; if it never settles, ``stable`` is False and the caller
+    treats the data as a bad edit for now."""
+    data_dir = Path(data_dir)
+    files: dict[str, bytes | None] = {}
+    before = data_version(data_dir)
+    for attempt in range(attempts):
+        files = {}
+        for name in TABLES:
+            try:
+                files[name] = (data_dir / name).read_bytes()
+            except OSError:  # missing, a folder, unreadable: reported as "file not found" below
+                files[name] = None
+        after = data_version(data_dir)
+        if after == before:
+            return Snapshot(files, before, True)
+        before = after
+        if attempt + 1 < attempts:
+            time.sleep(pause_s)
+    return Snapshot(files, before, False)
 
 
 @dataclass
@@ -108,17 +141,19 @@ def read_csv_text(name: str, text: str, problems: list[Problem]) -> pd.DataFrame
     return frame
 
 
-def read_tables(data_dir: Path | str) -> RawTables:
-    """Read every declared file of ``data_dir``; missing files and columns become problems."""
-    data_dir = Path(data_dir)
+def read_tables(data_dir: Path | str, files: dict[str, bytes | None] | None = None) -> RawTables:
+    """Read every declared file of ``data_dir`` (or parse ``files``, their bytes as ``read_files`` read them);
+    missing files and columns become problems."""
+    if files is None:
+        files = read_files(data_dir).files
     out = RawTables()
     for name, model in TABLES.items():
-        path = data_dir / name
+        raw = files.get(name)
         frame = None
-        if not path.is_file():
+        if raw is None:
             out.problems.append(Problem(name, None, None, "file not found in the data folder"))
         else:
-            text = _decode(name, path.read_bytes(), out.problems)
+            text = _decode(name, raw, out.problems)
             if text is not None:
                 frame = read_csv_text(name, text, out.problems)
         if frame is not None:

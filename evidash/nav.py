@@ -4,6 +4,14 @@ import streamlit as st
 from . import registry, urlstate
 
 ENTRY_FLAG = "_entered_via_navigation"
+PAGE_ICON = "⚖️"  # the browser tab's icon: an emoji is drawn locally, no request to a font server
+
+
+def set_icon() -> None:
+    """Set the tab icon before the navigation is sent: otherwise the browser takes the current page's Material
+    icon as favicon and loads it from fonts.gstatic.com (a request to Google on every page, which the
+    Content-Security-Policy blocks and reports)."""
+    st.set_page_config(page_icon=PAGE_ICON)
 
 
 def _home() -> None:
@@ -19,6 +27,7 @@ def pages() -> list:
 
 def run() -> None:
     """Build the navigation and run the chosen page (the whole of dashboard.py)."""
+    set_icon()
     page = st.navigation(pages())
     st.session_state[ENTRY_FLAG] = True
     page.run()

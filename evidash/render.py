@@ -368,13 +368,16 @@ def md_url(url: str) -> str:
     return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
 
 
-def bibliography_entry(number: int, source, cited: list[str], names: dict[str, str] | None = None) -> str:
+def bibliography_entry(number: int, source, cited: list[str], names: dict[str, str] | None = None,
+                       shown: int | None = CITED_BY_SHOWN) -> str:
     """One reference as markdown: number, Vancouver text (escaped), real links, type and strength,
-    and 'cited by' links, named by cell (``names``: views.cell_names), that open each citing cell's evidence card."""
+    and 'cited by' links, named by cell (``names``: views.cell_names), that open each citing cell's evidence card
+    (the first ``shown`` of them; None: all, as for the selected source)."""
     links = " · ".join(f"[{label} ↗]({md_url(url)})" for label, url in bib.links(source))
     names = names or {}
-    cells = "; ".join(f"[{escape_md(names.get(c, 'a cell'))}]({link('overview', cell=c)})" for c in cited[:CITED_BY_SHOWN])
-    more = f" and {len(cited) - CITED_BY_SHOWN} more" if len(cited) > CITED_BY_SHOWN else ""
+    listed = cited if shown is None else cited[:shown]
+    cells = "; ".join(f"[{escape_md(names.get(c, 'a cell'))}]({link('overview', cell=c)})" for c in listed)
+    more = f" and {len(cited) - len(listed)} more" if len(cited) > len(listed) else ""
     return (f"**{number}.** {escape_md(bib.vancouver(source))}  \n"
             f"{links or '*no online link*'}  \n"
             f"*{escape_md(bib.strength(source))}* · cited by: {cells or 'no cell'}{more}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import handout, nav, registry, urlstate
+from . import handout, lastgood, nav, reconnect, registry, urlstate
 from .data import Evidence, load_evidence
 from .urlstate import canonical_url, view_url
 from .load import data_dir_from_env, data_version
@@ -21,6 +21,8 @@ from .text import DISCLAIMER, FOOTER_TAIL
 from . import views
 from .views import ALL
 
+
+reconnect.install()  # a browser that reconnects from a dead worker gets a full run (see reconnect.py)
 
 
 @st.cache_resource(show_spinner="Loading and checking the evidence data…", max_entries=4)
@@ -33,9 +35,15 @@ def _load(data_dir: str, version: str) -> Evidence:
     return load_evidence(Path(data_dir))
 
 
-def get_evidence() -> Evidence:
+def get_served() -> lastgood.Served:
+    """The data version to show: the files on disk if they validate, else the last version that did
+    (``lastgood``), else the files with their problems."""
     data_dir = data_dir_from_env()
-    return _load(str(data_dir), data_version(data_dir))
+    return lastgood.STORE.choose(data_dir, _load(str(data_dir), data_version(data_dir)))
+
+
+def get_evidence() -> Evidence:
+    return get_served().evidence
 
 
 @dataclass
@@ -44,6 +52,7 @@ class PageState:
     condition: str
     treatment_ids: list[str]
     present: bool = False
+    served: lastgood.Served | None = None  # which data version is shown, and the problems of newer files
     family: bool = False  # family mode (?audience=family): plain texts, family verdict labels (family.py)
 
 
@@ -89,19 +98,22 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
     The returned state holds the filter values as seeded; ``filtered_body`` draws the widgets that
     change them.
     """
-    st.set_page_config(page_title=f"{title} · Evidence dashboard", page_icon="⚖️", layout="wide")  # emoji: drawn locally, no request to a font server
+    st.set_page_config(page_title=f"{title} · Evidence dashboard", page_icon=nav.PAGE_ICON, layout="wide")
     nav.ensure_navigation()
     page_css()
     try:
-        ev = get_evidence()
+        served = get_served()
     except Exception as exc:  # never show a traceback to a viewer
         st.error(f"The evidence data could not be loaded ({type(exc).__name__}). Nothing has been changed in the files.")
         footer(None)
         st.stop()
+    ev = served.evidence
     if not ev.ok:
         _show_data_problems(ev)
         footer(None)
         st.stop()
+    if served.stale:
+        stale_banner(served)
     present = _seed_url_state(ev)
     if present:
         st.html(PRESENTER_CSS)
@@ -110,7 +122,18 @@ def setup_page(title: str, presenter_bar: bool = False) -> PageState:
     if not (present and presenter_bar):
         st.title(title)
     return PageState(evidence=ev, condition=st.session_state["condition"], treatment_ids=list(st.session_state["treatments"]),
-                     present=bool(present), family=st.session_state.get("audience") == "family")
+                     present=bool(present), served=served, family=st.session_state.get("audience") == "family")
+
+
+def stale_banner(served: lastgood.Served) -> None:
+    """One quiet line while the files on disk do not validate and the last good version is shown."""
+    with st.container(key="stale_data_banner"):
+        st.caption(f":material/history: {stale_text(served)}")
+
+
+def stale_text(served: lastgood.Served) -> str:
+    return (f"Showing the evidence data as of {served.evidence.as_of} (data version {served.evidence.version}); "
+            "a newer edit of the data is being checked and is not shown yet.")
 
 
 def _seed_url_state(ev: Evidence) -> bool:
@@ -200,7 +223,7 @@ def filtered_body(state: PageState, body, filters: tuple[str, ...], presenter_ba
     for note in notes:
         st.info(note, icon=":material/info:")
     shown_state = PageState(evidence=ev, condition=condition or ALL, treatment_ids=chosen, present=state.present,
-                            family=state.family)
+                            served=state.served, family=state.family)
     handout.start()  # the body's charts and tables register themselves for the handout
     body(shown_state)
     copy_link()
@@ -236,6 +259,8 @@ def presenter_qr(present: bool) -> None:
     with st.container(key="presenter_qr"):
         st.image(handout.qr_png(link, scale=4), width=156, caption="Scan to open this view",
                  alt=f"QR code of the address of this view: {link}")
+        if urlstate.local_only():  # the presenter's screen only: the audience's phones open the public address
+            st.caption(urlstate.LOCAL_ONLY_NOTICE)
 
 
 def handout_popover(container, title: str, state: PageState, filters: tuple[str, ...]) -> None:
@@ -273,6 +298,8 @@ def copy_link_popover(container=st) -> None:
     with container.popover("Copy link", icon=":material/link:", help="The address of exactly this view, to share or bookmark"):
         st.caption("Use the copy icon at the right of the address:")
         st.code(canonical_url(), language=None, wrap_lines=True)
+        if urlstate.kept("present", False) and urlstate.local_only():
+            st.caption(urlstate.LOCAL_ONLY_NOTICE)
 
 
 def handout_slot(container) -> None:

@@ -11,6 +11,8 @@ Old links keep working: parameter names and value formats are the ones the dashb
 """
 from __future__ import annotations
 
+import ipaddress
+import os
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import quote, urlencode, urlsplit
@@ -247,12 +249,56 @@ def stash_for_rerun() -> None:
 
 # Links ---------------------------------------------------------------------------------------------
 
+PUBLIC_URL_ENV = "EVIDASH_PUBLIC_URL"  # the public address every printed link starts with (README, Deploying)
+LOCAL_ONLY_NOTICE = ("Links and the QR code point at this machine or network, so phones in the room may not open "
+                     "them. Set EVIDASH_PUBLIC_URL to the dashboard's public address (README, Deploying).")
+
+
+def _secret(name: str) -> str:
+    """A value from .streamlit/secrets.toml, or '' when there is no such file or key."""
+    try:
+        return str(st.secrets.get(name, "") or "")
+    except Exception:  # no secrets file: Streamlit raises rather than returning nothing
+        return ""
+
+
+def public_url() -> str:
+    """The public address set by whoever deploys the app: $EVIDASH_PUBLIC_URL, else ``public_url`` in
+    .streamlit/secrets.toml. Given as scheme://host[:port][/prefix], without a trailing slash; '' when unset or
+    not an http(s) address."""
+    value = os.environ.get(PUBLIC_URL_ENV, "").strip() or _secret("public_url").strip()
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+    return ""
+
+
 def base_url() -> str:
+    """The start of every link the app prints (Copy link, QR code, handouts, the link inside charts): the public
+    address if one is set, else the address this browser used."""
+    public = public_url()
+    if public:
+        return public
     url = getattr(st.context, "url", None) or ""
     parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.netloc:
         return f"{parts.scheme}://{parts.netloc}"
     return ""
+
+
+def local_only() -> bool:
+    """True when no public address is set and the app was reached on this machine (localhost, a loopback
+    address) or on a private network: the links it prints would not open elsewhere."""
+    if public_url():
+        return False
+    host = (urlsplit(getattr(st.context, "url", None) or "").hostname or "").lower()
+    if host == "localhost" or host.endswith((".localhost", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def current_path() -> str:

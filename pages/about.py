@@ -35,6 +35,9 @@ def body(state: PageState) -> None:
     )
     st.subheader("Data version and latest changes")
     st.markdown(f"Data version **{escape_md(ev.version)}**, reviewed up to **{ev.as_of}**. Contents: {escape_md(summary(ev))}.")
+    served = state.served
+    if served is not None and served.stale:
+        pending_problems(served)
     entries = changelog_entries(ev.data_dir, limit=3)
     if entries:
         for heading, text in entries:
@@ -45,6 +48,18 @@ def body(state: PageState) -> None:
     st.subheader("Glossary")
     st.table(ev.glossary.rename(columns={"term": "Term", "expansion": "Stands for", "explanation": "Meaning"})
              .set_index("Term").rename_axis(None))
+
+
+def pending_problems(served) -> None:
+    """For maintainers: why a newer edit of the data is not shown (file, row, column, problem; file names
+    are relative to the data folder)."""
+    with st.container(key="pending_data_problems"):
+        st.markdown(f"**A newer edit of the data files is not shown:** it has {len(served.pending)} problem(s). "
+                    f"Viewers see the last version that passed the checks"
+                    f"{' (first seen ' + served.saved_at + ')' if served.saved_at else ''}. "
+                    "Fix the rows below (see data/README.md); the next page load then shows the new version.")
+        st.dataframe([{"File": p.file, "Row": p.row, "Column": p.column, "Problem": p.message} for p in served.pending[:500]],
+                     hide_index=True, width="stretch")
 
 
 run_page("about", body)

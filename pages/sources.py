@@ -19,7 +19,7 @@ def body(state: PageState) -> None:
         row = ev.sources[ev.sources["source_id"] == wanted].iloc[0]
         with st.container(border=True, key="selected_source"):
             st.subheader("Selected source")
-            st.markdown(render.bibliography_entry(1, row, cited[wanted], names))
+            st.markdown(render.bibliography_entry(1, row, cited[wanted], names, shown=None))
             render.reference_exports(st, ev.sources[ev.sources["source_id"] == wanted], f"source-{wanted}", "This reference")
     if urlstate.seed_from_url("types", ev):
         st.info(urlstate.notice("types", ev), icon=":material/info:")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from evidash.data import load_evidence
 from evidash.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
+# The last-good snapshots (evidash/lastgood.py) of every test run, e2e servers included, go to a fresh folder,
+# never to the user's ~/.cache/evidash.
+os.environ.setdefault("EVIDASH_CACHE_DIR", tempfile.mkdtemp(prefix="evidash-test-cache-"))
 DATA = Path(os.environ.get("EVIDASH_DATA_DIR") or ROOT / "data")
 BASE = "http://127.0.0.1:8501"
 

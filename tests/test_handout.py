@@ -211,6 +211,22 @@ def test_qr_from_the_url_and_only_in_presenter_mode():
     assert not at.get("image") and "qr" not in at.query_params
 
 
+def test_presenter_on_a_local_address_is_warned_and_a_public_address_fixes_the_links(monkeypatch):
+    """On 127.0.0.1 without EVIDASH_PUBLIC_URL the presenter sees why the room's phones may fail; with it set,
+    the QR code (and every printed link) starts with the public address and the warning is gone."""
+    from evidash.urlstate import LOCAL_ONLY_NOTICE, PUBLIC_URL_ENV
+    monkeypatch.delenv(PUBLIC_URL_ENV, raising=False)
+    at = app("pages/onset.py", condition="trd", present="1", qr="1")
+    assert LOCAL_ONLY_NOTICE in [c.value for c in at.caption]
+    monkeypatch.setenv(PUBLIC_URL_ENV, "https://evidence.example.org/")
+    at = app("pages/onset.py", condition="trd", present="1", qr="1")
+    assert LOCAL_ONLY_NOTICE not in [c.value for c in at.caption]
+    alt = at.get("image")[0].proto.imgs[0].alt
+    assert alt.endswith(": https://evidence.example.org/onset?condition=trd")
+    normal = app("pages/onset.py", condition="trd")  # the audience's view never shows the warning
+    assert LOCAL_ONLY_NOTICE not in [c.value for c in normal.caption]
+
+
 # --- family handout (issue 21) ------------------------------------------------------------------------------------
 
 def print_sizes(reader: PdfReader) -> set[float]:

@@ -75,6 +75,7 @@ def st(monkeypatch):
                            switched=[])
     fake.switch_page = lambda page, query_params=None: fake.switched.append((page, query_params))
     monkeypatch.setattr(urlstate, "st", fake)
+    monkeypatch.delenv(urlstate.PUBLIC_URL_ENV, raising=False)  # links start with the browser's address
     return fake
 
 
@@ -308,6 +309,45 @@ def test_base_url_and_path(st, url, base, path):
     st.context = SimpleNamespace(url=url)
     assert urlstate.base_url() == base
     assert urlstate.current_path() == path
+
+
+@pytest.mark.parametrize("public, base", [
+    ("https://evidence.example.org/", "https://evidence.example.org"),
+    ("https://example.org/dash/", "https://example.org/dash"),
+    ("http://10.0.0.5:8501", "http://10.0.0.5:8501"),
+    ("javascript:alert(1)", "http://127.0.0.1:8501"),  # not an http(s) address: ignored
+    ("", "http://127.0.0.1:8501"),
+])
+def test_public_address_starts_every_printed_link(st, monkeypatch, public, base):
+    monkeypatch.setenv(urlstate.PUBLIC_URL_ENV, public)
+    st.context = SimpleNamespace(url="http://127.0.0.1:8501/onset")
+    st.query_params = Query(condition="trd", present="1")
+    assert urlstate.base_url() == base
+    assert urlstate.view_url() == f"{base}/onset?condition=trd"
+
+
+def test_public_address_from_secrets(st, monkeypatch):
+    monkeypatch.delenv(urlstate.PUBLIC_URL_ENV, raising=False)
+    st.secrets = {"public_url": "https://teach.example.edu/"}
+    assert urlstate.public_url() == "https://teach.example.edu"
+
+
+@pytest.mark.parametrize("url, public, local", [
+    ("http://localhost:8501/overview", "", True),
+    ("http://127.0.0.1:8501/", "", True),
+    ("http://192.168.1.20:8501/", "", True),
+    ("http://10.1.2.3/", "", True),
+    ("http://[::1]:8501/", "", True),
+    ("http://laptop.local:8501/", "", True),
+    ("https://evidence.example.org/", "", False),
+    ("http://93.184.216.34/", "", False),
+    ("http://localhost:8501/", "https://evidence.example.org", False),  # a public address is set
+    (None, "", False),
+])
+def test_local_only_when_links_would_not_open_elsewhere(st, monkeypatch, url, public, local):
+    monkeypatch.setenv(urlstate.PUBLIC_URL_ENV, public)
+    st.context = SimpleNamespace(url=url)
+    assert urlstate.local_only() is local
 
 
 def test_base_url_without_a_context_url(st):

@@ -6,6 +6,7 @@ unless EVIDASH_DATA_DIR is set in the environment that runs pytest (it is passed
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -42,18 +43,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory):
-    """Start `streamlit run dashboard.py` on a free port; yield its base URL; stop it afterwards."""
+@contextlib.contextmanager
+def streamlit_server(log_path: Path, env: dict | None = None):
+    """`streamlit run dashboard.py` on a free port with ``env`` (default: this process's); yields its base URL."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     log = open(log_path, "w+b")
     cmd = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
         "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
         "--browser.gatherUsageStats=false",
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env or os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
 
     def output() -> str:
@@ -83,6 +83,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):
             proc.kill()
             proc.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory):
+    """Start `streamlit run dashboard.py` on a free port; yield its base URL; stop it afterwards."""
+    with streamlit_server(tmp_path_factory.mktemp("streamlit") / "server.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
