@@ -54,7 +54,8 @@ PHONE_CSS = f"""
 
 
 # A table wider than a phone scrolls inside its own box (Streamlit's wrapper of st.table); axe asks that such a box
-# can be reached with the keyboard, so the box gets tabindex=0 and a name. Constant code, no data.
+# can be reached with the keyboard, so the box gets tabindex=0 and a name. Constant code, no data; behind nginx the
+# Content-Security-Policy allows it by its hash (scripts/serve.sh, INLINE_SCRIPTS), so never build it from data.
 SCROLL_BOX_JS = """<script>
 (() => {
   if (window.__evidashScrollBoxes) return;
@@ -77,6 +78,9 @@ SCROLL_BOX_JS = """<script>
   queue();
 })();
 </script>"""
+
+
+INLINE_SCRIPTS = (SCROLL_BOX_JS,)  # every inline script the app adds: scripts/serve.sh allows each by hash in the CSP
 
 
 def _axis_name(ref: str | None, kind: str) -> str:
