@@ -26,6 +26,7 @@ SHORT_DAYS = ["1 h", "4 h", "1 day", "1 wk", "1 mo", "3 mo", "1 yr"]
 # Phone-only CSS (constant, from code; never built from data). Added to the page CSS by render.page_css.
 PHONE_CSS = f"""
 .st-key-phone_chart, [data-testid="stLayoutWrapper"]:has(> .st-key-phone_chart) {{display: none;}}
+[data-testid="stLayoutWrapper"]:has(> .st-key-matrix_head) {{margin-bottom: -0.45rem;}}
 [class*="st-key-cell__"] button [data-testid="stMarkdownContainer"] p:last-child:not(:first-child) {{display: none;}}
 @media (max-width: {PHONE_MAX_PX}px) {{
   .block-container {{padding-left: 0.8rem !important; padding-right: 0.8rem !important; padding-top: 4rem !important;}}

@@ -61,8 +61,7 @@ h1 {font-size: 1.75rem !important; padding: 0 0 0.2rem 0 !important;}
 
 
 def page_css() -> None:
-    st.html(CSS)
-    st.html(SCROLL_BOX_JS, unsafe_allow_javascript=True)
+    st.html(CSS + SCROLL_BOX_JS, unsafe_allow_javascript=True)  # one element: a second one would add a gap above the page
 
 
 KIND_ICON = {
