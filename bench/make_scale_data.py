@@ -186,7 +186,7 @@ def generate(out: Path, factor: float = 100.0, seed: int = 0) -> dict[str, int]:
 
     cells = pd.DataFrame({
         "cell_id": cell_id, "treatment_id": t_col, "condition_id": c_col, "attribute_id": a_col,
-        "headline": headline, "value": value, "detail": detail, "measure": measure, "measure_note": measure_note,
+        "headline": headline, "headline_plain": headline, "value": value, "detail": detail, "measure": measure, "measure_note": measure_note,
         "design": design, "n": n_col, "value_min": vmin, "value_max": vmax, "status": status,
         "reviewed": rng.choice(REVIEWED, n), "currency": currency, "price_year": price_year,
         "price_year_basis": price_year_basis, "region": region, "band": band, "category": category,

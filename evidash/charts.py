@@ -345,11 +345,12 @@ def export_config(filename: str) -> dict:
     return {**EXPORT_CONFIG, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
-def with_provenance(fig: go.Figure, source_line: str, as_of: str, link: str, font_size: int = 12) -> go.Figure:
+def with_provenance(fig: go.Figure, source_line: str, as_of: str, link: str, font_size: int = 12, wrap: int = 95) -> go.Figure:
     """Draw the source line, the data's as-of date and the page link into the figure itself, so that
     every export (modebar PNG, PNG/SVG downloads) carries them. Call it last, once the fonts are final:
     it goes below the x-axis tick labels (however many lines they have) and the axis title."""
-    text = _wrap(f"Sources: {source_line}", 95) + f"<br>Data as of {as_of} · {link}"
+    text = _wrap(f"Sources: {source_line}", wrap) + f"<br>Data as of {as_of} · " + (link if len(link) <= wrap else "<br>".join(
+        link[i:i + wrap] for i in range(0, len(link), wrap)))
     lines = text.count("<br>") + 1
     has_axis_title = bool(fig.layout.xaxis.title.text)
     tick_size = fig.layout.xaxis.tickfont.size or fig.layout.font.size or pio.templates[TEMPLATE].layout.font.size

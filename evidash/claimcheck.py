@@ -88,8 +88,14 @@ def article_note(ev: Evidence, source_id: str) -> str:
 
 
 def article_title(ev: Evidence, source_id: str) -> str:
-    match = ev.sources.loc[ev.sources["source_id"] == source_id, "title"]
-    return str(match.iloc[0]) if len(match) else source_id
+    """The article's title; where the page had none (an 'Untitled …' title quoting its first words), a descriptive
+    title from sources.csv's label comes first, in brackets, so a reader can recognise the article."""
+    match = ev.sources[ev.sources["source_id"] == source_id]
+    if not len(match):
+        return source_id
+    title = str(match.iloc[0]["title"])
+    label = match.iloc[0].get("label")
+    return f"[{label}] {title}" if title.startswith("Untitled") and isinstance(label, str) and label.strip() else title
 
 
 def claims_table(ev: Evidence, claims: pd.DataFrame) -> pd.DataFrame:
@@ -124,18 +130,21 @@ def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(index, fill_value=0).rename("count").reset_index()
 
 
-def verdict_axis_label(verdict: str, total: int) -> str:
-    return f"{VERDICTS[verdict].symbol} {VERDICTS[verdict].short} ({total})" if verdict in VERDICTS else f"{verdict} ({total})"
+def verdict_axis_label(verdict: str, total: int, family: bool = False) -> str:
+    if verdict not in VERDICTS:
+        return f"{verdict} ({total})"
+    v = VERDICTS[verdict]
+    return f"{v.symbol} {v.family if family else v.short} ({total})"
 
 
-def verdict_chart(claims: pd.DataFrame, title: str) -> go.Figure:
+def verdict_chart(claims: pd.DataFrame, title: str, family: bool = False) -> go.Figure:
     """Horizontal stacked bars: one bar per verdict (symbol, word and total on the axis), one segment
     per topic (colour, fill pattern and count written in the segment)."""
     if not len(claims):
         return charts._empty(title, "No claims for this selection")
     counts = verdict_counts(claims)
     totals = counts.groupby("verdict")["count"].sum()
-    labels = {v: verdict_axis_label(v, int(totals.get(v, 0))) for v in VERDICTS}
+    labels = {v: verdict_axis_label(v, int(totals.get(v, 0)), family) for v in VERDICTS}
     fig = go.Figure()
     for topic in CLAIM_TOPICS:
         part = counts[counts["topic"] == topic]
@@ -155,29 +164,31 @@ def verdict_chart(claims: pd.DataFrame, title: str) -> go.Figure:
     fig.add_trace(go.Bar(y=order, x=[0] * len(order), orientation="h", showlegend=False, hoverinfo="skip",
                          marker=dict(color="rgba(0,0,0,0)")))
     fig.update_layout(template=charts.TEMPLATE, title=title, barmode="stack", height=150 + 56 * len(VERDICTS),
-                      xaxis_title="Number of claims", yaxis_title=None, legend=dict(title_text="Topic: ", traceorder="normal"), margin=dict(t=100, autoexpand=False),  # see headtohead.forest
+                      xaxis_title="Number of claims", yaxis_title=None, legend=dict(title_text="Topic: ", traceorder="normal"),
+                      # room for a second legend row when many topics wrap (presenter type, longer family labels)
+                      margin=dict(t=100 if len(fig.data) <= 5 else 130, autoexpand=False),  # see headtohead.forest
                       uniformtext=dict(minsize=12, mode="hide"))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
     fig.update_xaxes(showgrid=True, gridcolor="#dddddd", dtick=1 if int(totals.max() or 0) <= 12 else None, rangemode="tozero")
     return fig
 
 
-def summary(claims: pd.DataFrame, label: str) -> str:
+def summary(claims: pd.DataFrame, label: str, family: bool = False) -> str:
     if not len(claims):
         return f"No claims from the seed articles concern {label.lower()}."
     counts = claims["verdict"].value_counts()
-    parts = [f"{int(counts[v])} {VERDICTS[v].short.lower()}" for v in VERDICTS if counts.get(v, 0)]
+    parts = [f"{int(counts[v])} {(VERDICTS[v].family if family else VERDICTS[v].short).lower()}" for v in VERDICTS if counts.get(v, 0)]
     articles = claims["source_id"].nunique()
     return (f"{len(claims)} claims from {articles} popular article(s) ({label.lower()}): " + ", ".join(parts) + ". "
             "Each verdict rests on the dashboard's own cells, linked on the claim's card.")
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def chart_view(_ev: Evidence, version: str, condition: str) -> ChartView:
+def chart_view(_ev: Evidence, version: str, condition: str, family: bool = False) -> ChartView:
     """The verdict chart, its summary and table for a condition, built once per data version."""
     ev = _ev
     label = views.condition_label(ev, condition)
     claims = claims_for(ev, condition)
-    fig = verdict_chart(claims, f"Verdicts on claims in popular articles · {label}")
-    return ChartView(fig, summary(claims, label), claims_table(ev, claims), f"claims-{condition}",
-                     key=("claims", version, condition))
+    fig = verdict_chart(claims, f"Verdicts on claims in popular articles · {label}", family)
+    return ChartView(fig, summary(claims, label, family), claims_table(ev, claims), f"claims-{condition}",
+                     key=("claims", version, condition) + (("family",) if family else ()))

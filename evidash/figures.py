@@ -214,6 +214,14 @@ def framed(_view: ChartView, key: tuple, source_line: str, as_of: str, link: str
     return SharedFigure(fig)
 
 
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def phone_framed(_view: ChartView, key: tuple, source_line: str, as_of: str, link: str) -> go.Figure:
+    """The figure as a phone shows it (phone.py): row labels above the rows, text >= 12 px, provenance wrapped."""
+    from . import phone
+    fig = phone.phone(_view.fig)
+    return SharedFigure(charts.with_provenance(fig, source_line, as_of, link, font_size=phone.MIN_FONT, wrap=phone.TEXT_WRAP))
+
+
 def steady_frame(ev: Evidence, view: ChartView, present: bool) -> tuple[int, int, int] | None:
     """The frame a per-condition chart keeps while the condition changes: None for other charts and for
     all conditions at once (a longer chart of its own)."""

@@ -55,6 +55,8 @@ class Handout:
     treatments: list[str] = field(default_factory=list)  # names of the treatments shown
     parts: list[Part] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)  # further references (e.g. the Sources page's list)
+    family: bool = False  # family mode (issue 21): plain texts, large print, questions for the clinician
+    questions: list[str] = field(default_factory=list)  # "Questions to ask your clinician" (family.questions)
 
 
 # --- the registry a page run fills (Streamlit session) -------------------------------------------------
@@ -238,11 +240,38 @@ BODY_MIN_PT = 9.0  # no text in a handout is smaller than this
 LARGE_PRINT_PT = 14.0  # the large-print option's smallest text
 
 
-def _styles(min_pt: float = BODY_MIN_PT):
-    """The paragraph styles; every size at least ``min_pt`` (the large-print option raises it), the
-    leading in proportion."""
+FAMILY_PT = 14  # the smallest print of a family handout (large print)
+
+
+def _family_styles():
+    """Large print: every text at least FAMILY_PT points."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.styles import ParagraphStyle
+
+    pt, lead = FAMILY_PT, FAMILY_PT * 1.35
+    base = ParagraphStyle("body", fontName=FONT, fontSize=pt, leading=lead, textColor=HexColor("#000000"))
+    return {
+        "body": base,
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=22, leading=27, spaceAfter=6),
+        "meta": ParagraphStyle("meta", parent=base),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=18, leading=23, spaceBefore=12, spaceAfter=6),
+        "cell": ParagraphStyle("cell", parent=base),
+        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD),
+        "ref": ParagraphStyle("ref", parent=base, leftIndent=22, firstLineIndent=-22, spaceAfter=4),
+        "reports": ParagraphStyle("reports", parent=base, leftIndent=30, spaceAfter=2),
+        "small": ParagraphStyle("small", parent=base),
+        "qr": ParagraphStyle("qr", parent=base, alignment=1),
+    }
+
+
+def _styles(min_pt: float = BODY_MIN_PT, family: bool = False):
+    """The paragraph styles; every size at least ``min_pt`` (the large-print option raises it), the
+    leading in proportion; ``family``: the family handout's large print (every text at least FAMILY_PT)."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.styles import ParagraphStyle
+
+    if family:
+        return _family_styles()
 
     def size(pt: float, leading: float) -> dict:
         grown = max(pt, min_pt)
@@ -440,7 +469,7 @@ def _table_flowable(header: list[str], rows: list[list[str]], width: float, styl
     return table
 
 
-def _records_flowable(header: list[str], rows: list[list[str]], width: float, styles):
+def _records_flowable(header: list[str], rows: list[list[str]], width: float, styles, label_share: float = 0.24):
     """A wide table as records: per row, its first value as a heading line, then one line per column."""
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import LongTable, Paragraph, TableStyle
@@ -458,7 +487,7 @@ def _records_flowable(header: list[str], rows: list[list[str]], width: float, st
                 data.append([Paragraph(escape(name), styles["head"]), Paragraph(escape(text), styles["cell"])])
     if not data:
         return Paragraph("", styles["cell"])
-    table = LongTable(data, colWidths=[width * 0.24, width * 0.76])
+    table = LongTable(data, colWidths=[width * label_share, width * (1 - label_share)])
     table.setStyle(TableStyle(commands + [("LINEBELOW", (0, len(data) - 1), (1, len(data) - 1), 0.8, HexColor("#555555"))]))
     return table
 
@@ -476,7 +505,7 @@ def _header(ev: Evidence, handout: Handout, today: dt.date, width: float, styles
     if handout.treatments:
         left.append(Paragraph(f"<b>Treatments shown:</b> {escape('; '.join(handout.treatments))}", styles["meta"]))
     left.append(Paragraph(f"<b>This {what} online:</b> {_link(handout.link)}", styles["meta"]))
-    qr_size = 30 * mm
+    qr_size = (40 if getattr(handout, "family", False) else 30) * mm
     right = [qr_drawing(handout.link, qr_size), Paragraph(f"Scan to open this {what}", styles["qr"])]
     head = Table([[left, right]], colWidths=[width - qr_size - 6 * mm, qr_size + 6 * mm])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -491,6 +520,9 @@ def _parts(handout: Handout, refs: _Refs, width: float, max_chart_height: float,
 
     story = []
     for number, part in enumerate(handout.parts):
+        if getattr(handout, "family", False):
+            story += _family_part(part, refs, width, styles)
+            continue
         block = list(lead or []) if number == 0 else []  # a lesson step's heading stays with its first part
         if part.heading:
             block.append(Paragraph(escape(part.heading), styles["h2"]))
@@ -510,7 +542,45 @@ def _parts(handout: Handout, refs: _Refs, width: float, max_chart_height: float,
     return story
 
 
-def _references(ev: Evidence, refs: _Refs, styles) -> list:
+def _family_part(part: Part, refs: _Refs, width: float, styles) -> list:
+    """A part in large print: no chart (its text would print too small; the QR code opens it) and so no chart data,
+    only its one-sentence summary; a table as one block per row (a grid of five treatments does not fit 14-point
+    print), the note under it."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak, Paragraph, Spacer
+
+    story = [Paragraph(escape(part.heading), styles["h2"])] if part.heading else []
+    if part.fig is not None:
+        story.append(Paragraph("The chart of this view is online: scan the QR code or open the link above.", styles["body"]))
+    if part.table is not None and len(part.table) and part.fig is None:  # a chart's data table: online, with the chart
+        header, rows = table_rows(part, refs)
+        if header and header[0] == "Group":  # the grid's group column: the attribute heads each block
+            header, rows = header[1:], [r[1:] for r in rows]
+        story += [CondPageBreak(40 * mm), _records_flowable(header, rows, width, styles, label_share=0.3), Spacer(1, 3 * mm)]
+    if part.note:
+        story += [Paragraph(escape(part.note), styles["body"]), Spacer(1, 3 * mm)]
+    return story
+
+
+def _questions(questions: list[str], width: float, styles) -> list:
+    """The 'Questions to ask your clinician' box (family handout)."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+    if not questions:
+        return []
+    cells = [[Paragraph("Questions to ask your clinician", styles["h2"])]]
+    cells += [[Paragraph(f"\u2610&nbsp;{escape(q)}", styles["body"])] for q in questions]
+    box = Table(cells, colWidths=[width])
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 2, HexColor("#000000")),
+                             ("BACKGROUND", (0, 0), (-1, -1), HexColor("#f3f3f3")),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    return [KeepTogether([box]), Spacer(1, 5 * mm)]
+
+
+def _references(ev: Evidence, refs: _Refs, styles, family: bool = False) -> list:
     """Numbered Vancouver references with their links; a reference never runs over a page break."""
     from reportlab.platypus import KeepTogether, Paragraph
 
@@ -522,7 +592,7 @@ def _references(ev: Evidence, refs: _Refs, styles) -> list:
         source = sources.loc[sid].to_dict()
         links = " · ".join(f"{escape(label)}: {_link(url, url)}" for label, url in bib.links(source))
         block = [Paragraph(f"{number}.&nbsp;{escape(bib.vancouver(source))}" + (f" {links}" if links else ""), styles["ref"])]
-        for cell, locator, figures in refs.reported(sid):  # what the source itself reports, for each cell it backs
+        for cell, locator, figures in ([] if family else refs.reported(sid)):  # what the source reports, per cell
             where = f" ({escape(locator)})" if locator else ""
             block.append(Paragraph(f"<i>{escape(claimcheck.cell_link_text(ev, cell))}</i>{where}: the source reports "
                                    f"{escape(figures)}", styles["reports"]))
@@ -540,7 +610,7 @@ def build(ev: Evidence, handout: Handout, page_size: str = "A4", today: dt.date 
 
     _fonts()
     disclaimer = disclaimer or DISCLAIMER
-    styles = _styles()
+    styles = _styles(family=handout.family)
     size = {"A4": A4, "Letter": LETTER}[page_size]
     margin = 14 * mm
     width = size[0] - 2 * margin
@@ -550,18 +620,20 @@ def build(ev: Evidence, handout: Handout, page_size: str = "A4", today: dt.date 
                             subject="Evidence handout", creator="evidash (reportlab)")
     refs = _Refs(ev)
     story = _header(ev, handout, today or dt.datetime.now(dt.timezone.utc).date(), width, styles)
+    if handout.family:
+        story += _questions(handout.questions, width, styles)
     story += _parts(handout, refs, width, size[1] - 2 * margin - 30 * mm, styles)
     refs.number(handout.source_ids)
-    story += _references(ev, refs, styles)
+    story += _references(ev, refs, styles, handout.family)
     story += [Spacer(1, 4 * mm), Paragraph(f"<b>Disclaimer.</b> {escape(disclaimer)}", styles["body"]),
               Paragraph(f"Every value comes with its source; numbers in brackets refer to the references above. "
                         f"Permalink of this view: {_link(handout.link)}", styles["small"])]
 
     def footer(canvas, doc_):
         canvas.saveState()
-        canvas.setFont(FONT, BODY_MIN_PT)
+        canvas.setFont(FONT, FAMILY_PT if handout.family else BODY_MIN_PT)
         canvas.setFillColorRGB(0.25, 0.25, 0.25)
-        canvas.drawString(margin, margin, disclaimer)
+        canvas.drawString(margin, margin, "Not medical advice: talk to your clinician." if handout.family else disclaimer)
         canvas.drawRightString(size[0] - margin, margin, f"Page {doc_.page}")
         canvas.restoreState()
 
@@ -631,11 +703,18 @@ def file_name(title: str, page_size: str) -> str:
 
 
 # --- parts from the shared view models (used by the render helpers, the bench and the tests) ------------
-def matrix_part(m, rows=None, heading: str = "Comparison: the headline of each cell") -> Part:
-    """The overview matrix (views.Matrix) as a grid: Group, Attribute, one column per treatment."""
+def matrix_part(m, rows=None, heading: str = "Comparison: the headline of each cell",
+                plain: dict[str, str] | None = None) -> Part:
+    """The overview matrix (views.Matrix) as a grid: Group, Attribute, one column per treatment; with ``plain``
+    (cell id -> plain headline, family mode) the plain headlines stand in for the headlines."""
     display, ids = m.display, m.cell_ids
     if rows is not None:
         display, ids = display.loc[rows], ids.loc[rows]
+    if plain:
+        display = display.copy()
+        for col in m.treatment_columns:
+            if col in ids.columns:
+                display[col] = [plain.get(c, v) if isinstance(c, str) else v for c, v in zip(ids[col], display[col])]
     return Part(heading=heading, table=display, cell_ids=ids,
                 note="Each cell gives the finding in short; numbers in brackets are its references.")
 

@@ -15,12 +15,10 @@ import re
 import pandas as pd
 
 from .problems import Problem
-from .rules import blank, id_list, number
+from .rules import blank, id_list, number, numbers_in  # noqa: F401  (numbers_in: used here and by tests)
 
 # Numbers in running text: thousands separators are removed first ("1,409" -> 1409), signs are ignored
 # (a range "6-24" is 6 and 24, not -24).
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 
 # What a note admits about a source that was not fully seen: such a source is not used until it is.
 UNSEEN = re.compile(r"\bnot\s+(?:seen|captured)\b|\btitle\s+describes\b|\bexact\s+title\b", re.I)
@@ -50,20 +48,13 @@ DESIGN_SOURCE_TYPES = {
 # Viewer-facing text never shows internal labels: a seed document's number, or a cell id.
 _SEED_LABEL = re.compile(r"\bseed(?:[ _-]*(?:document|article|doc))?[ _-]*0\d\d\b", re.I)
 VIEWER_TEXT = {
-    "cells.csv": ("headline", "value", "detail", "measure_note", "derivation"),
+    "cells.csv": ("headline", "headline_plain", "value", "detail", "measure_note", "derivation"),
     "citations.csv": ("figures",),
     "effects.csv": ("effect", "frequency", "comparator", "comparator_name", "figures", "derivation"),
-    "claims.csv": ("claim", "reason"),
+    "claims.csv": ("claim", "claim_plain", "reason", "meaning_plain"),
     "comparisons.csv": ("study", "outcome", "result_a", "result_b", "note"),
     "course_costs.csv": ("component", "figures", "derivation", "note"),
 }
-
-
-def numbers_in(text) -> list[float]:
-    """The numbers written in ``text`` (thousands separators removed, signs ignored)."""
-    if blank(text):
-        return []
-    return [float(n) for n in _NUMBER.findall(_THOUSANDS.sub("", str(text)))]
 
 
 def _same(a: float, b: float) -> bool:

@@ -6,7 +6,8 @@ import streamlit as st
 
 from . import bib, handout, views
 from .charts import export_config, to_image
-from .figures import framed, steady_frame
+from .figures import framed, phone_framed, steady_frame
+from .phone import PHONE_CSS, SCROLL_BOX_JS
 from .urlstate import link, remove, view_url
 from .cite import escape_md
 from .data import Evidence
@@ -57,11 +58,11 @@ h1 {font-size: 1.75rem !important; padding: 0 0 0.2rem 0 !important;}
 """ + "".join(
     f'[class*="st-key-cell__{kind}__"] button {{{style}; border-color: #8a8a8a;}}\n'
     for kind, style in KIND_STYLE.items() if style
-) + "</style>"
+) + PHONE_CSS + "</style>"
 
 
 def page_css() -> None:
-    st.html(CSS)
+    st.html(CSS + SCROLL_BOX_JS, unsafe_allow_javascript=True)  # one element: a second one would add a gap above the page
 
 
 KIND_ICON = {
@@ -84,18 +85,19 @@ def _matrix(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[st
 
 
 def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = "all", rows=None,
-           numbers: dict[str, list[int]] | None = None) -> str | None:
+           numbers: dict[str, list[int]] | None = None, plain: dict[str, str] | None = None) -> str | None:
     """Draw the comparison matrix as a grid of buttons (real, keyboard-reachable controls whose text
     wraps); returns the cell id of a button clicked in this run, else None.
 
     ``rows`` (index labels of the view model) draws only those rows (a presenter slide); ``numbers`` gives each
-    cell its reference numbers, shown after the headline (the presenter's numbered sources)."""
+    cell its reference numbers, shown after the headline (the presenter's numbered sources); ``plain``: cell id -> the
+    headline in plain words (family mode), shown instead of the headline."""
     m = _matrix(ev, ev.version, condition, tuple(treatment_ids))
     groups = views.GROUP_LABELS
     shown = m.display.index if group == "all" else m.display.index[m.display["Group"] == groups.get(group, group)]
     if rows is not None:
         shown = [i for i in shown if i in set(rows)]
-    handout.add(handout.matrix_part(m, shown))
+    handout.add(handout.matrix_part(m, shown, plain=plain))
     handout.scope_treatments(treatment_ids)
     widths = [1.05] + [1.0] * len(m.treatment_columns)
     clicked = None
@@ -119,17 +121,22 @@ def matrix(ev: Evidence, condition: str, treatment_ids: list[str], group: str = 
                     col.caption(views.NOT_ENTERED_TEXT)
                     continue
                 kind = m.kinds.at[i, name]
+                # The treatment's name closes the label: hidden on a wide screen (the column heads name it), shown
+                # first on a phone, where the columns stack (phone.PHONE_CSS).
+                headline = (plain or {}).get(cell_id) if kind not in ("no_evidence", "missing") else None
+                text = headline or m.display.at[i, name]
                 method = m.methods.at[i, name]
                 if numbers is None:
-                    label = cell_label(kind, m.display.at[i, name], m.badges.at[i, name], method)
+                    label = cell_label(kind, text, m.badges.at[i, name], method)
                 else:  # presenter: the headline with its reference numbers, then the strength; the method on hover
                     marks = numbers.get(cell_id, [])
-                    label = cell_label(kind, m.display.at[i, name], m.badges.at[i, name], "",
+                    label = cell_label(kind, text, m.badges.at[i, name], "",
                                        f" [{', '.join(map(str, marks))}]" if marks else "")
                 tip = f"Open the evidence for {name}: {m.display.at[i, 'Attribute']}"
                 if numbers is not None and method:
                     tip += f" ({method})"
-                if col.button(label, key=_cell_key(kind, cell_id), width="stretch", wrap=True, help=tip):
+                if col.button(label + f"\n\n{escape_md(name)}", key=_cell_key(kind, cell_id), width="stretch", wrap=True,
+                              help=tip):
                     clicked = cell_id
     return clicked
 
@@ -303,7 +310,12 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     handout.add(handout.chart_part(printed, table, summary))
     # theme=None: the chart keeps its own template (15 px dark text, as in the exports); Streamlit's theme
     # would replace it with 12 px grey text, too small and too faint on a shared screen.
-    st.plotly_chart(fig, config=export_config(filename), width="stretch", theme=None)
+    with st.container(key="screen_chart"):
+        st.plotly_chart(fig, config=export_config(filename), width="stretch", theme=None)
+    if not present:  # the phone's figure (phone.py), shown instead by a media query on a narrow screen
+        with st.container(key="phone_chart"):
+            st.plotly_chart(phone_framed(view, view.key, sources, ev.as_of, view_url()),
+                            config=export_config(filename), width="stretch", theme=None, key="phone_plot")
     st.markdown(escape_md(summary))
     box = lazy_expander("Data, sources and downloads for this chart", key=f"show_{view.key[0]}_data")
     if box is None:

@@ -49,6 +49,29 @@ PAYER_TYPES = ("payer",)
 LIST_SEPARATOR = ";"  # cell_ids and source_ids of a claim: ids separated by semicolons
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+SHOWN_STATUSES = ("reported", "not_applicable")  # cells with a headline on the overview (and a plain one in family mode)
+
+
+def numbers_in(text) -> list[float]:
+    """The numbers written in ``text`` (thousands separators removed, signs ignored)."""
+    if blank(text):
+        return []
+    return [float(n) for n in _NUMBER.findall(_THOUSANDS.sub("", str(text)))]
+
+
+def new_numbers(text, original) -> list[str]:
+    """The numbers of a plain-language ``text`` that its ``original`` does not write (as written, each once)."""
+    have = numbers_in(original)
+    out: list[str] = []
+    for value in numbers_in(text):
+        shown = f"{value:g}"
+        if not any(abs(value - h) <= 1e-9 * max(1.0, abs(h)) for h in have) and shown not in out:
+            out.append(shown)
+    return out
+
+
 def id_list(value) -> list[str]:
     """The ids in a semicolon-separated list field ('', None and NaN give [])."""
     if blank(value):
@@ -246,6 +269,14 @@ CELL_RULES = (
     RowRule("headline_required", "headline",
             lambda r: r.get("status") in ("reported", "not_applicable") and blank(r.get("headline")),
             lambda r: f"a {r['status']} cell needs a headline (at most {HEADLINE_MAX} characters) for the overview"),
+    RowRule("plain_headline_required", "headline_plain",
+            lambda r: r.get("status") in SHOWN_STATUSES and blank(r.get("headline_plain")),
+            lambda r: f"a {r['status']} cell needs headline_plain, the headline in plain words for family mode"),
+    RowRule("plain_headline_keeps_numbers", "headline_plain",
+            lambda r: r.get("status") in SHOWN_STATUSES and bool(new_numbers(r.get("headline_plain"), r.get("headline"))),
+            lambda r: ("headline_plain has number(s) the headline does not: "
+                       + ", ".join(new_numbers(r.get("headline_plain"), r.get("headline")))
+                       + " (a plain headline keeps the headline's numbers and adds none)")),
     RowRule("gap_names_its_search", "detail",
             lambda r: (r.get("status") == "no_evidence"
                        and not ("" if blank(r.get("detail")) else str(r["detail"])).startswith(NO_EVIDENCE_SEARCH_PREFIX)),
@@ -333,6 +364,10 @@ def _effect_outside(row: dict, side: str) -> bool:
 _EFFECT_MEASURE_MESSAGE = ("an effect or interval needs effect_measure naming the measure and its direction as the "
                            "source reports it (e.g. 'risk difference, ECT minus ketamine')")
 CLAIM_RULES = (
+    *(RowRule(f"{column}_required", column, lambda r, column=column: blank(r.get(column)),
+              lambda r, column=column, what=what: f"every claim needs {column}, {what} for family mode")
+      for column, what in (("claim_plain", "the claim in plain words"),
+                           ("meaning_plain", "'What this means for you' in plain words"))),
     RowRule("claim_lists_a_cell", "cell_ids",
             lambda r: not blank(r.get("cell_ids")) and not id_list(r["cell_ids"]),
             lambda r: f"list at least one cell id (separate several with '{LIST_SEPARATOR}')"),

@@ -95,6 +95,7 @@ class CellSchema(pa.DataFrameModel):
     condition_id: Series[str] = _optional()
     attribute_id: Series[str]
     headline: Optional[Series[str]] = _optional(str_length={"max_value": HEADLINE_MAX})
+    headline_plain: Optional[Series[str]] = _optional(str_length={"max_value": 90})  # family mode (issue 21)
     value: Series[str] = pa.Field(str_length={"max_value": 120})
     detail: Series[str] = pa.Field(str_length={"max_value": 600})
     measure: Optional[Series[str]] = _optional(isin=MEASURES)
@@ -201,11 +202,13 @@ class ClaimSchema(pa.DataFrameModel):
     claim_id: Series[str] = pa.Field(str_matches=ID_PATTERN, unique=True)
     source_id: Series[str]
     claim: Series[str] = pa.Field(str_length={"max_value": 300})
+    claim_plain: Optional[Series[str]] = _optional(str_length={"max_value": 300})  # the claim in plain words (family mode)
     concerns: Series[str]  # the treatment(s) the claim is about, ids separated by ';' (FK treatments.csv)
     condition_id: Series[str] = _optional()
     topic: Series[str] = pa.Field(isin=CLAIM_TOPICS)
     verdict: Series[str] = pa.Field(isin=VERDICTS)
     reason: Series[str] = pa.Field(str_length={"max_value": 400})
+    meaning_plain: Optional[Series[str]] = _optional(str_length={"max_value": 500})  # "What this means for you"
     cell_ids: Series[str] = _optional()
     source_ids: Series[str] = _optional()
     reviewed: Series[str] = pa.Field(str_matches=DATE_PATTERN, real_date=(), not_future=())

@@ -53,6 +53,7 @@ class PageState:
     treatment_ids: list[str]
     present: bool = False
     served: lastgood.Served | None = None  # which data version is shown, and the problems of newer files
+    family: bool = False  # family mode (?audience=family): plain texts, family verdict labels (family.py)
 
 
 PRESENTER_CSS = """
@@ -132,7 +133,7 @@ def setup_page(title: str) -> PageState:
     else:
         st.title(title)
     return PageState(evidence=ev, condition=st.session_state["condition"], treatment_ids=list(st.session_state["treatments"]),
-                     present=bool(present), served=served)
+                     present=bool(present), served=served, family=st.session_state.get("audience") == "family")
 
 
 def stale_banner(served: lastgood.Served) -> None:
@@ -158,9 +159,18 @@ def _seed_url_state(ev: Evidence) -> bool:
     with st.sidebar:
         present = st.toggle("Presenter mode", key="present", on_change=urlstate.remember, args=("present",),
                             help="Large type, no sidebar, one card per attribute group (also ?present=1).")
+        st.session_state["family_mode"] = st.session_state.get("audience") == "family"
+        family = st.toggle("Family mode", key="family_mode", on_change=_remember_audience,
+                           help="Plain words for patients and families: plain verdict labels, 'What this means for you', "
+                                "terms explained (also ?audience=family).")
+    urlstate.write("audience", "family" if family else "general", ev)
     urlstate.write("present", present, ev)
     urlstate.write("qr", present and urlstate.kept("qr"), ev)  # the on-screen QR code (presenter mode)
     return present
+
+
+def _remember_audience() -> None:
+    urlstate.keep("audience", "family" if st.session_state["family_mode"] else "general")
 
 
 def run_page(page: str, body) -> None:
@@ -233,7 +243,7 @@ def _filtered_body(state: PageState, body, filters: tuple[str, ...], title: str 
     for note in notes:
         st.info(note, icon=":material/info:")
     shown_state = PageState(evidence=ev, condition=condition or ALL, treatment_ids=chosen, present=state.present,
-                            served=state.served)
+                            served=state.served, family=state.family)
     handout.start()  # the body's charts and tables register themselves for the handout
     body(shown_state)
     copy_link()
@@ -278,6 +288,10 @@ def handout_popover(container, title: str, state: PageState, filters: tuple[str,
         title=title or "Evidence dashboard", link=view_url(), parts=parts, source_ids=scope.get("source_ids", []),
         condition=views.condition_label(ev, state.condition) if "condition" in filters else None,
         treatments=[names.get(t, t) for t in tids])
+    if state.family:  # large print, plain texts and questions to ask (family.py)
+        from . import claimcheck, family
+        spec.family, spec.title = True, f"{spec.title} (for patients and families)"
+        spec.questions = family.questions(ev, claimcheck.claims_for(ev, state.condition), tids)
     box.download_button(f"Download handout ({size})", lambda: handout.build(ev, spec, size), file_name=handout.file_name(spec.title, size),
                         mime="application/pdf", key="handout_download", icon=":material/download:", on_click="ignore",
                         type="primary")

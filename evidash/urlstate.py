@@ -136,6 +136,8 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
           notice="The heatmap view in the link was not recognised, so the highest reported rate is shown."),
     Param("category", _side_effect_categories, lambda ev: (_side_effect_categories(ev) or [None])[0],
           notice="The side-effect category in the link was not recognised, so the first category is shown."),
+    Param("audience", lambda ev: ["general", "family"], "general", kept=True,  # family mode (issue 21)
+          notice="The audience in the link was not recognised, so the standard view is shown."),
     Param("present", _FLAG, "0", flag=True, kept=True, presenter=True),  # a bad value: normal view, silently
     Param("step", _steps, "1", kept=True, presenter=True,
           notice="The step in the link was not recognised, so the first step is shown."),

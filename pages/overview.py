@@ -3,7 +3,7 @@ In presenter mode (or a lesson step on this page) it shows one slide: the rows o
 a 1280x720 screen, stepped by the presenter bar (evidash/presenter.py)."""
 import streamlit as st
 
-from evidash import presenter, render, urlstate, views
+from evidash import family, presenter, render, urlstate, views
 from evidash.state import PageState, run_page
 
 
@@ -41,7 +41,13 @@ def body(state: PageState) -> None:
         if state.condition == views.ALL and len(ev.conditions) > views.MAX_CONDITION_ROWS:
             st.caption(f"With all conditions, rows that differ by condition show the first {views.MAX_CONDITION_ROWS} of "
                        f"{len(ev.conditions)} conditions; pick a condition above for any other.")
-        clicked = render.matrix(ev, state.condition, state.treatment_ids, group or "all")
+        plain = family.headlines(ev) if state.family else None
+        clicked = render.matrix(ev, state.condition, state.treatment_ids, group or "all", plain=plain)
+        if plain:
+            terms = family.terms_in(ev, *plain.values())
+            if len(terms):
+                with st.expander(f"Words explained ({len(terms)})", icon=":material/menu_book:"):
+                    st.markdown(family.terms_markdown(terms))
     selected = clicked or url_cell
     if selected:
         urlstate.write("cell", selected, ev)

@@ -217,6 +217,10 @@ deploy, rundir = sys.argv[1], sys.argv[2]
 # The CSP allows exactly the inline scripts of this Streamlit version's index.html, by hash.
 index = open(os.path.join(os.path.dirname(streamlit.__file__), "static", "index.html"), encoding="utf-8").read()
 inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", index, re.S)
+# ...and the app's own inline scripts (constant code, no data): the phone layout's scroll boxes (evidash/phone.py).
+sys.path.insert(0, os.path.dirname(os.path.abspath(deploy)))
+from evidash.phone import INLINE_SCRIPTS
+inline += [s for script in INLINE_SCRIPTS for s in re.findall(r"<script[^>]*>(.*?)</script>", script, re.S)]
 hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in inline)
 values = {"RUNDIR": rundir, "HOST": os.environ["HOST"], "PORT": os.environ["PORT"],
           "NGINX_WORKERS": os.environ["NGINX_WORKERS"], "USER_LINE": os.environ["USER_LINE"],

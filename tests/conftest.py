@@ -42,19 +42,21 @@ MINI = {
     ),
     "cells.csv": (
         "cell_id,treatment_id,condition_id,attribute_id,headline,value,detail,measure,measure_note,design,n,"
-        "value_min,value_max,status,reviewed,currency,price_year,price_year_basis,region,band,category,headline_source,derivation\n"
+        "value_min,value_max,status,reviewed,currency,price_year,price_year_basis,region,band,category,headline_source,derivation,"
+        "headline_plain\n"
         "alpha.mdd.onset,alpha,mdd,onset,Hours (RCT),Within hours,Trial data.,first_improvement,"
-        "MADRS (clinician-rated) lower than placebo,rct,120,0.08,1,reported,2026-11-01,,,,,,,smith2020_trial,2 h = 0.08 days\n"
+        "MADRS (clinician-rated) lower than placebo,rct,120,0.08,1,reported,2026-11-01,,,,,,,smith2020_trial,2 h = 0.08 days,"
+        "Within hours (a trial)\n"
         "alpha.cost_session,alpha,,cost_session,USD 400-800 per session,$400-$800,Clinic fees.,price,,"
-        "price_list,,400,800,reported,2026-11-01,USD,2019,published,US,,,news2019_price,\n"
+        "price_list,,400,800,reported,2026-11-01,USD,2019,published,US,,,news2019_price,,USD 400-800 each visit\n"
         "alpha.se_cardiovascular,alpha,,se_cardiovascular,Very common (12%),BP rise in 12%,Pooled trials.,incidence,,"
-        "rct,300,12,12,reported,2026-11-01,,,,,very_common,,smith2020_trial,\n"
+        "rct,300,12,12,reported,2026-11-01,,,,,very_common,,smith2020_trial,,Very common (12% of people)\n"
         "alpha.mdd.evidence_status,alpha,mdd,evidence_status,Approved (US),Approved (US),Label.,,,"
-        ",,,,reported,2026-11-01,,,,,,approved,agency_label,\n"
+        ",,,,reported,2026-11-01,,,,,,approved,agency_label,,Approved in the US\n"
         "beta.mdd.onset,beta,mdd,onset,,No evidence found,Searched PubMed for beta onset trials; none found.,,,"
-        ",,,,no_evidence,2026-11-01,,,,,,,,\n"
+        ",,,,no_evidence,2026-11-01,,,,,,,,,\n"
         "beta.ptsd.evidence_status,beta,ptsd,evidence_status,Not applicable,Not applicable,Test.,,,"
-        ",,,,not_applicable,2026-11-01,,,,,,,,\n"
+        ",,,,not_applicable,2026-11-01,,,,,,,,,Does not apply\n"
     ),
     "citations.csv": (
         "cell_id,source_id,locator,figures\n"
@@ -81,8 +83,9 @@ MINI = {
     "blocked_hosts.csv": "host,reason\nmirror.example.com,copy host\n",
     "glossary.csv": "term,expansion,explanation\nTRD,Treatment-resistant depression,Depression that has not improved after adequate trials.\n",
     "claims.csv": (
-        "claim_id,source_id,claim,concerns,condition_id,topic,verdict,reason,cell_ids,source_ids,reviewed\n"
-        "alpha_fast,blog2024_alpha,Alpha works within hours.,alpha,mdd,onset,supported,A trial found a first effect within hours.,alpha.mdd.onset,smith2020_trial,2026-11-01\n"
+        "claim_id,source_id,claim,concerns,condition_id,topic,verdict,reason,cell_ids,source_ids,reviewed,claim_plain,meaning_plain\n"
+        "alpha_fast,blog2024_alpha,Alpha works within hours.,alpha,mdd,onset,supported,A trial found a first effect within hours.,alpha.mdd.onset,smith2020_trial,2026-11-01,"
+        "Alpha helps within hours.,This is accurate. In one trial people felt a first change within hours.\n"
     ),
     "comparisons.csv": (
         "comparison_id,treatment_a,treatment_b,condition_id,study,source_id,locator,design,n,outcome,measure,measure_note,"

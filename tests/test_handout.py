@@ -226,3 +226,43 @@ def test_presenter_on_a_local_address_is_warned_and_a_public_address_fixes_the_l
     assert alt.endswith(": https://evidence.example.org/onset?condition=trd")
     normal = app("pages/onset.py", condition="trd")  # the audience's view never shows the warning
     assert LOCAL_ONLY_NOTICE not in [c.value for c in normal.caption]
+
+
+# --- family handout (issue 21) ------------------------------------------------------------------------------------
+
+def print_sizes(reader: PdfReader) -> set[float]:
+    """The size in points of every piece of text printed (font size times the text matrix's scale)."""
+    sizes: set[float] = set()
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes.add(round(size * (abs(tm[0]) or 1) * (abs(cm[0]) or 1), 1))
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+@pytest.mark.parametrize("page", ["claims", "overview"])
+def test_family_handout_is_large_print_with_plain_texts_and_questions(page):
+    at = app(page, audience="family", condition="trd")
+    pdf, _ = download_handout(at, "A4")
+    text, reader = read(pdf)
+    words = flat(text)
+    assert min(print_sizes(reader)) >= 14, sorted(print_sizes(reader))
+    assert "Questions to ask your clinician" in words
+    assert "(for patients and families)" in words and "audience=family" in "".join(text.split())
+    claims = [r for r in rows_of("claims.csv")]
+    if page == "claims":
+        assert "What this means for you" in words
+        trd = [c for c in claims if c["condition_id"] == "trd"]
+        assert flat(trd[0]["meaning_plain"])[:50] in words
+        overstated = [c for c in claims if c["verdict"] == "overstated"]
+        assert any(flat(c["claim_plain"]).split(". ")[0][:40] in words for c in overstated)  # a question from the data
+    else:
+        cells = [r for r in rows_of("cells.csv") if r["condition_id"] == "trd" and r["status"] == "reported"]
+        assert sum(flat(c["headline_plain"])[:25] in words for c in cells) >= len(cells) // 2
+
+
+def rows_of(name: str) -> list[dict]:
+    from .conftest import rows
+    return rows(name)

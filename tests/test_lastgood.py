@@ -67,7 +67,7 @@ def test_a_bad_edit_keeps_the_last_good_version_and_names_the_problem(mini_dir, 
     store = lastgood.LastGood()
     good = load_evidence(mini_dir)
     store.choose(mini_dir, good)
-    _append(mini_dir, "cells.csv", "beta.ptsd.onset,beta,ptsd,onset,,x,,,,,,,,maybe,2026-11-02,,,,,,,,\n")
+    _append(mini_dir, "cells.csv", "beta.ptsd.onset,beta,ptsd,onset,,x,,,,,,,,maybe,2026-11-02,,,,,,,,,\n")
     bad = load_evidence(mini_dir)
     assert not bad.ok and bad.version != good.version
     with caplog.at_level(logging.WARNING, logger="evidash"):

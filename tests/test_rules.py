@@ -134,6 +134,17 @@ ROW_CASES = {
                           "a reported cell needs a headline (at most 45 characters) for the overview"),
     "headline_required (not applicable)": ("cells.csv", 7, dict(headline=""), "headline",
                                            "a not_applicable cell needs a headline (at most 45 characters) for the overview"),
+    "plain_headline_required": ("cells.csv", 2, dict(headline_plain=""), "headline_plain",
+                                "a reported cell needs headline_plain, the headline in plain words for family mode"),
+    "plain_headline_required (not applicable)": ("cells.csv", 7, dict(headline_plain=""), "headline_plain",
+                                                 "a not_applicable cell needs headline_plain, the headline in plain words for family mode"),
+    "plain_headline_keeps_numbers": ("cells.csv", 3, dict(headline_plain="USD 400-900 each visit, 2 a week"), "headline_plain",
+                                     "headline_plain has number(s) the headline does not: 900, 2 (a plain headline keeps the "
+                                     "headline's numbers and adds none)"),
+    "claim_plain_required": ("claims.csv", 2, dict(claim_plain=""), "claim_plain",
+                             "every claim needs claim_plain, the claim in plain words for family mode"),
+    "meaning_plain_required": ("claims.csv", 2, dict(meaning_plain=" "), "meaning_plain",
+                               "every claim needs meaning_plain, 'What this means for you' in plain words for family mode"),
     "gap_names_its_search": ("cells.csv", 6, dict(detail="No trials."), "detail",
                              "a no_evidence cell's detail must say what was searched, starting with 'Searched …'"),
     "number_needs_measure": ("cells.csv", 2, dict(measure=""), "measure", NEEDS.format("measure")),
@@ -234,6 +245,10 @@ def test_every_row_rule_has_a_case():
      ("sources.csv", 2, dict(source_type="meta_analysis"))],  # a pooled result needs no n
     [("cells.csv", 5, dict(measure="", design=""))],  # a reported text cell needs no measure
     [("cells.csv", 6, dict(headline=""))],  # a gap needs no headline
+    [("cells.csv", 3, dict(headline_plain="800 or 400 USD, a visit"))],  # the headline's numbers, in any order
+    [("cells.csv", 3, dict(headline_plain="About the cost of one visit"))],  # or none of them
+    [("cells.csv", 3, dict(headline="USD 400-800 per session (1,000 asked)", headline_plain="1000 asked; USD 400-800 a visit")),
+     ("citations.csv", 3, dict(figures="$400 to $800 per session (2019); 1,000 asked"))],  # thousands separator
     [("cells.csv", 2, dict(measure="half_improved"))],
     [("sources.csv", 6, dict(url=""))],  # a web article may have no link
     [("sources.csv", 2, dict(url="https://doi.org/10.1000/XYZ123"))],  # doi case does not matter

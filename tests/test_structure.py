@@ -78,6 +78,7 @@ def test_every_parameter_a_page_reads_is_declared_and_every_page_parameter_is_re
     used = {name for page in registry.pages() for name in page.params}
     assert used <= set(urlstate.PARAMS), used - set(urlstate.PARAMS)
     everywhere = {name for name, p in urlstate.PARAMS.items() if p.presenter and p.kept}  # present, qr: every page
+    everywhere.add("audience")  # family mode: read by every page's setup (state.py), like presenter mode
     assert set(urlstate.PARAMS) - everywhere <= used, set(urlstate.PARAMS) - everywhere - used
 
 

@@ -83,7 +83,7 @@ def st(monkeypatch):
 
 def test_every_parameter_the_dashboard_has_always_used_is_declared_in_link_order():
     assert list(urlstate.PARAMS) == ["condition", "treatments", "group", "a", "b", "claim", "cell", "source",
-                                     "types", "basis", "heatmap", "category", "present", "step", "qr", "lesson"]
+                                     "types", "basis", "heatmap", "category", "audience", "present", "step", "qr", "lesson"]
 
 
 def test_an_undeclared_name_is_refused_by_every_entry_point(st, ev):
@@ -108,6 +108,7 @@ def test_allowed_values_come_from_the_data(ev):
     assert urlstate.allowed("step", ev) == [str(i) for i in range(1, urlstate.MAX_STEPS + 1)]
     assert urlstate.allowed("lesson", ev) == sorted(p.stem for p in (ev.data_dir / "lessons").glob("*.toml"))
     assert urlstate.allowed("present", ev) == urlstate.allowed("qr", ev) == ["0", "1"]
+    assert urlstate.allowed("audience", ev) == ["general", "family"]
     assert "meta_analysis" in urlstate.allowed("types", ev) and "label" in urlstate.allowed("types", ev)
 
 
@@ -119,6 +120,7 @@ def test_defaults(ev):
     assert urlstate.default("types", ev) == []
     assert urlstate.default("step", ev) == "1"
     assert urlstate.default("present", ev) == urlstate.default("qr", ev) == "0"
+    assert urlstate.default("audience", ev) == "general"
     assert urlstate.default("claim", ev) is urlstate.default("cell", ev) is urlstate.default("source", ev) is None
 
 
@@ -132,6 +134,7 @@ def test_notices_name_what_was_not_recognised(ev):
     assert urlstate.notice("a", ev) == f"The first treatment in the link was not recognised, so {NAMES['ketamine_iv']} is shown."
     assert urlstate.notice("b", ev) == f"The second treatment in the link was not recognised, so {NAMES['ect']} is shown."
     assert urlstate.notice("present", ev) is None
+    assert urlstate.notice("audience", ev) == "The audience in the link was not recognised, so the standard view is shown."
 
 
 def test_pair_defaults_fall_back_to_the_first_treatments_when_the_usual_pair_is_missing():
@@ -169,6 +172,9 @@ def test_filters_for_each_page():
     ("present", ["0"], (False, False)),
     ("present", ["yes"], (False, True)),
     ("present", [], (False, False)),
+    ("audience", ["family"], ("family", False)),
+    ("audience", ["families"], ("general", True)),
+    ("audience", [], ("general", False)),
     ("step", ["2"], ("2", False)),
     ("step", ["99"], ("1", True)),
     ("cell", ["nope"], (None, True)),
