@@ -25,14 +25,14 @@ SHORT_DAYS = ["1 h", "4 h", "1 day", "1 wk", "1 mo", "3 mo", "1 yr"]
 
 # Phone-only CSS (constant, from code; never built from data). Added to the page CSS by render.page_css.
 PHONE_CSS = f"""
-.st-key-phone_chart, [data-testid="stLayoutWrapper"]:has(> .st-key-phone_chart) {{display: none;}}
+[class*="st-key-phone_chart"], [data-testid="stLayoutWrapper"]:has(> [class*="st-key-phone_chart"]) {{display: none;}}
 [data-testid="stLayoutWrapper"]:has(> .st-key-matrix_head) {{margin-bottom: -0.45rem;}}
 [class*="st-key-cell__"] button [data-testid="stMarkdownContainer"] p:last-child:not(:first-child) {{display: none;}}
 @media (max-width: {PHONE_MAX_PX}px) {{
   .block-container {{padding-left: 0.8rem !important; padding-right: 0.8rem !important; padding-top: 4rem !important;}}
   h1 {{font-size: 1.45rem !important;}}
-  .st-key-screen_chart, [data-testid="stLayoutWrapper"]:has(> .st-key-screen_chart) {{display: none;}}
-  .st-key-phone_chart, [data-testid="stLayoutWrapper"]:has(> .st-key-phone_chart) {{display: flex;}}
+  [class*="st-key-screen_chart"], [data-testid="stLayoutWrapper"]:has(> [class*="st-key-screen_chart"]) {{display: none;}}
+  [class*="st-key-phone_chart"], [data-testid="stLayoutWrapper"]:has(> [class*="st-key-phone_chart"]) {{display: flex;}}
   .st-key-matrix_head, [data-testid="stLayoutWrapper"]:has(> .st-key-matrix_head) {{display: none;}}
   .st-key-matrix [data-testid="stHorizontalBlock"] {{flex-direction: column; flex-wrap: nowrap; align-items: stretch;}}
   .st-key-matrix [data-testid="stColumn"] {{width: 100% !important; flex: 0 0 auto !important; min-width: 100% !important;}}

@@ -1,6 +1,8 @@
 """Streamlit rendering helpers shared by the pages (data text always escaped; links http/https only)."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -310,12 +312,13 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     handout.add(handout.chart_part(printed, table, summary))
     # theme=None: the chart keeps its own template (15 px dark text, as in the exports); Streamlit's theme
     # would replace it with 12 px grey text, too small and too faint on a shared screen.
-    with st.container(key="screen_chart"):
+    suffix = re.sub(r"[^a-z0-9_]", "_", str(view.key[0]).lower())  # one page may draw several charts
+    with st.container(key=f"screen_chart__{suffix}"):
         st.plotly_chart(fig, config=export_config(filename), width="stretch", theme=None)
     if not present:  # the phone's figure (phone.py), shown instead by a media query on a narrow screen
-        with st.container(key="phone_chart"):
+        with st.container(key=f"phone_chart__{suffix}"):
             st.plotly_chart(phone_framed(view, view.key, sources, ev.as_of, view_url()),
-                            config=export_config(filename), width="stretch", theme=None, key="phone_plot")
+                            config=export_config(filename), width="stretch", theme=None, key=f"phone_plot__{suffix}")
     st.markdown(escape_md(summary))
     box = lazy_expander("Data, sources and downloads for this chart", key=f"show_{view.key[0]}_data")
     if box is None:

@@ -40,7 +40,7 @@ def phone_page(browser, browser_context_args, app_url):
 
 
 def visible_plots(page) -> list[dict]:
-    page.locator('[data-testid="stMain"] .st-key-phone_chart .js-plotly-plot').first.wait_for()
+    page.locator('[data-testid="stMain"] [class*=st-key-phone_chart] .js-plotly-plot').first.wait_for()
     page.wait_for_timeout(300)
     return page.evaluate(VISIBLE_PLOT_JS)
 
@@ -86,7 +86,7 @@ def test_onset_plot_area_is_wide_enough_on_a_phone(phone_page, app_url):
     goto(phone_page, f"{app_url}/onset?condition=trd")
     plots = visible_plots(phone_page)
     assert plots[0]["width"] >= 200 and plots[0]["chart"] <= PHONE["width"], plots
-    labels = phone_page.evaluate("""() => [...document.querySelectorAll('.st-key-phone_chart .annotation-text')].map(t => t.textContent)""")
+    labels = phone_page.evaluate("""() => [...document.querySelectorAll('[class*=st-key-phone_chart] .annotation-text')].map(t => t.textContent)""")
     assert any(label.startswith("IV ketamine") for label in labels), labels  # the row's label, above the row
 
 
@@ -94,7 +94,7 @@ def _opens_phone_layout(phone_page, url: str) -> None:
     phone_page.goto(url)
     settle(phone_page)
     assert_no_exception(phone_page)
-    assert phone_page.locator(".st-key-phone_chart .js-plotly-plot, [class*='st-key-cell__'] button").first.is_visible()
+    assert phone_page.locator("[class*=st-key-phone_chart] .js-plotly-plot, [class*='st-key-cell__'] button").first.is_visible()
     assert phone_page.evaluate(SIDEWAYS_JS) == []
     assert "present=1" not in phone_page.url
 
@@ -111,7 +111,7 @@ def test_presenter_qr_code_and_copy_link_open_the_phone_layout(app_page, phone_p
     link = found[0].text
     assert link.startswith(app_url) and "/onset" in link and "present" not in link
     _opens_phone_layout(phone_page, link)
-    assert phone_page.locator(".st-key-phone_chart .js-plotly-plot").first.is_visible()
+    assert phone_page.locator("[class*=st-key-phone_chart] .js-plotly-plot").first.is_visible()
     # Copy link on the normal view opens the same layout.
     goto(app_page, f"{app_url}/onset?condition=trd")
     app_page.get_by_role("button", name="Copy link").first.click()
