@@ -53,8 +53,11 @@ def test_phone_layout_has_no_sideways_scroll_and_passes_axe(phone_page, app_url,
     assert phone_page.evaluate(SIDEWAYS_JS) == []
     if phone_page.locator('[data-testid="stMain"] .js-plotly-plot').count():
         plots = visible_plots(phone_page)
-        assert len(plots) == 1, plots  # the phone's figure only (the screen's is hidden)
-        assert plots[0]["width"] >= 200 and not plots[0]["small"], plots
+        assert plots and all(p["width"] >= 200 and not p["small"] for p in plots), plots
+        # Only the phone's figures show: every screen figure (one per chart of the page) is hidden.
+        screen = phone_page.evaluate("""() => [...document.querySelectorAll('[class*="st-key-screen_chart"] .js-plotly-plot')]
+            .filter(g => g.getBoundingClientRect().width > 0).length""")
+        assert screen == 0
     violations = run_axe(phone_page)
     allowed = {b["rule"] for b in BASELINE["baseline"]}
     unexpected = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in violations if v["id"] not in allowed]
