@@ -74,10 +74,11 @@ def source_links(ev: Evidence, source_ids: list[str]) -> str:
     return " · ".join(parts)
 
 
-def concerns_label(ev: Evidence, concerns) -> str:
-    """The treatments a claim is about, by name ("IV ketamine and Esketamine"), in the order of treatments.csv."""
+def concerns_label(ev: Evidence, concerns, name=None) -> str:
+    """The treatments a claim is about, by name ("IV ketamine and Esketamine"), in the order of treatments.csv;
+    ``name`` (treatment row -> text) chooses the names, e.g. family mode's plain ones."""
     wanted = set(ids(concerns))
-    names = [t.name for t in ev.treatments.itertuples() if t.treatment_id in wanted]
+    names = [name(t) if name else t.name for t in ev.treatments.itertuples() if t.treatment_id in wanted]
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names) if names else "Not stated"
 
 

@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from . import urlstate
+from . import claimcheck, urlstate
 from .cite import escape_md
 from .data import Evidence
 from .rules import blank, id_list
@@ -50,11 +50,8 @@ def verdict_markdown(verdict: str) -> str:
 def concerns_label(ev: Evidence, concerns) -> str:
     """Who a claim is about, as a family reads it: 'Both: IV ketamine clinics (off-label) and esketamine (Spravato)'."""
     wanted = set(id_list(concerns))
-    names = [FAMILY_NAMES.get(t.treatment_id, t.short_name) for t in ev.treatments.itertuples() if t.treatment_id in wanted]
-    if not names:
-        return "Not stated"
-    joined = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
-    return f"Both: {joined}" if {"ketamine_iv", "esketamine"} <= wanted and len(names) == 2 else joined
+    joined = claimcheck.concerns_label(ev, concerns, lambda t: FAMILY_NAMES.get(t.treatment_id, t.short_name))
+    return f"Both: {joined}" if wanted == {"ketamine_iv", "esketamine"} else joined
 
 
 def plain(value, fallback) -> str:
