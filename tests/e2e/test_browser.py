@@ -186,7 +186,9 @@ def test_changing_the_condition_updates_chart_url_and_copy_link(app_page, app_ur
     goto(app_page, f"{app_url}/onset")
     app_page.locator('[data-testid="stMain"] .st-key-condition [data-testid="stSelectbox"]').click()
     app_page.get_by_role("option", name="Post-traumatic stress disorder", exact=True).click()
-    title = app_page.locator(".js-plotly-plot .gtitle").filter(has_text="Post-traumatic stress disorder")
+    # the screen figure (the phone figure of the same chart is hidden by a media query at this width)
+    title = app_page.locator('[class*="st-key-screen_chart"] .js-plotly-plot .gtitle').filter(
+        has_text="Post-traumatic stress disorder")
     title.wait_for(timeout=20_000)
     app_page.wait_for_url(re.compile(r"condition=ptsd"), timeout=20_000)
     settle(app_page)
