@@ -9,7 +9,7 @@ import streamlit as st
 from . import bib, handout, views
 from .charts import export_config, to_image
 from .figures import framed, phone_framed, steady_frame
-from .phone import PHONE_CSS, SCROLL_BOX_JS
+from .phone import PHONE_CSS, SCROLL_BOX_JS, on_phone
 from .urlstate import link, remove, view_url
 from .cite import escape_md
 from .data import Evidence
@@ -313,12 +313,13 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     # theme=None: the chart keeps its own template (15 px dark text, as in the exports); Streamlit's theme
     # would replace it with 12 px grey text, too small and too faint on a shared screen.
     suffix = re.sub(r"[^a-z0-9_]", "_", str(view.key[0]).lower())  # one page may draw several charts
-    with st.container(key=f"screen_chart__{suffix}"):
-        st.plotly_chart(fig, config=export_config(filename), width="stretch", theme=None)
-    if not present:  # the phone's figure (phone.py), shown instead by a media query on a narrow screen
+    if not present and on_phone():  # one figure per chart: the phone's (phone.py) on a phone, else the screen's
         with st.container(key=f"phone_chart__{suffix}"):
             st.plotly_chart(phone_framed(view, view.key, sources, ev.as_of, view_url()),
                             config=export_config(filename), width="stretch", theme=None, key=f"phone_plot__{suffix}")
+    else:
+        with st.container(key=f"screen_chart__{suffix}"):
+            st.plotly_chart(fig, config=export_config(filename), width="stretch", theme=None)
     st.markdown(escape_md(summary))
     box = lazy_expander("Data, sources and downloads for this chart", key=f"show_{view.key[0]}_data")
     if box is None:

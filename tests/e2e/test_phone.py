@@ -15,6 +15,9 @@ from .test_browser import BASELINE, PAGES, assert_no_exception, ev, goto, run_ax
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
+# A phone browser's User-Agent (Chrome on an Android phone): the app draws the phone figure when it holds "Mobi".
+PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+            "Mobile Safari/537.36")
 
 SIDEWAYS_JS = """() => {
     const boxes = [document.documentElement, document.body, document.querySelector('[data-testid="stAppViewContainer"]'),
@@ -32,7 +35,8 @@ VISIBLE_PLOT_JS = """() => [...document.querySelectorAll('[data-testid="stMain"]
 
 @pytest.fixture(scope="module")
 def phone_page(browser, browser_context_args, app_url):
-    context = browser.new_context(**{**browser_context_args, "viewport": dict(PHONE), "has_touch": True})
+    context = browser.new_context(**{**browser_context_args, "viewport": dict(PHONE), "has_touch": True,
+                                   "is_mobile": True, "user_agent": PHONE_UA})
     context.set_default_timeout(20_000)
     page = context.new_page()
     yield page
@@ -54,10 +58,8 @@ def test_phone_layout_has_no_sideways_scroll_and_passes_axe(phone_page, app_url,
     if phone_page.locator('[data-testid="stMain"] .js-plotly-plot').count():
         plots = visible_plots(phone_page)
         assert plots and all(p["width"] >= 200 and not p["small"] for p in plots), plots
-        # Only the phone's figures show: every screen figure (one per chart of the page) is hidden.
-        screen = phone_page.evaluate("""() => [...document.querySelectorAll('[class*="st-key-screen_chart"] .js-plotly-plot')]
-            .filter(g => g.getBoundingClientRect().width > 0).length""")
-        assert screen == 0
+        # Only the phone's figures are drawn: no screen figure at all (each chart is drawn once).
+        assert phone_page.locator('[class*="st-key-screen_chart"]').count() == 0
     violations = run_axe(phone_page)
     allowed = {b["rule"] for b in BASELINE["baseline"]}
     unexpected = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in violations if v["id"] not in allowed]
@@ -83,6 +85,14 @@ def test_overview_cells_do_not_repeat_the_treatment_on_a_wide_screen(app_page, a
     goto(app_page, f"{app_url}/overview?condition=trd")
     first_lines = app_page.evaluate("""() => [...document.querySelectorAll('[class*="st-key-cell__"] button')].map(b => b.innerText.split('\\n')[0])""")
     assert "IV ketamine" not in first_lines
+
+
+def test_a_wide_screen_draws_each_chart_once_as_the_screen_figure(app_page, app_url):
+    goto(app_page, f"{app_url}/cost?condition=trd")
+    screen = app_page.locator('[data-testid="stMain"] [class*="st-key-screen_chart"] .js-plotly-plot')
+    screen.first.wait_for()
+    assert screen.count() >= 2  # the cost page draws two charts
+    assert app_page.locator('[class*="st-key-phone_chart"]').count() == 0
 
 
 def test_onset_plot_area_is_wide_enough_on_a_phone(phone_page, app_url):
