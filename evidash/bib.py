@@ -102,8 +102,9 @@ def split_name(name: str) -> tuple[str, str] | None:
     """'Smith JA' -> ('Smith', 'JA'); None for an organisation (no trailing initials)."""
     bits = name.split()
     last = bits[-1] if bits else ""
-    # Initials: 'J', 'JA', 'ACdeC' (Williams ACdeC: lower-case particles between capitals).
-    if len(bits) >= 2 and re.fullmatch(r"[A-Z][A-Za-z]{0,5}\.?", last) and (last.rstrip(".").isupper() or sum(c.isupper() for c in last) >= 2):
+    # Initials: 'J', 'JA', 'ACdeC' (Williams ACdeC: lower-case particles between capitals), 'Å' (Hammar Å).
+    if (len(bits) >= 2 and re.fullmatch(r"[^\W\d_]{1,6}\.?", last) and last[0].isupper()
+            and (last.rstrip(".").isupper() or sum(c.isupper() for c in last) >= 2)):
         return " ".join(bits[:-1]), last
     return None
 

@@ -28,7 +28,8 @@ ARTICLE_TYPES = {"meta_analysis", "rct", "observational", "review", "economic_ev
 CSL_KEYS = {"id", "type", "title", "author", "issued", "container-title", "publisher", "DOI", "PMID", "URL", "note"}
 CSL_TYPES = {"article-journal", "webpage", "report", "book", "document"}
 _ET_AL = re.compile(r",?\s*\bet al\b\.?", re.I)
-_INITIALS = re.compile(r"[A-Z]{1,4}|[A-Z]+[a-z]{1,3}[A-Z]+")  # 'JA', 'ACdeC' (Williams ACdeC)
+_UPPER = "A-ZÀ-ÖØ-Þ"  # Latin capitals, with accented ones ('Å' in Hammar Å)
+_INITIALS = re.compile(rf"[{_UPPER}]{{1,4}}|[{_UPPER}]+[a-z]{{1,3}}[{_UPPER}]+")  # 'JA', 'ACdeC' (Williams ACdeC)
 
 
 def _sources() -> list[dict]:
@@ -94,6 +95,8 @@ def test_expected_authors_reads_people_groups_and_et_al():
     assert expected_authors("Tees, Esk and Wear Valleys NHS Foundation Trust") == (["Tees, Esk and Wear Valleys NHS Foundation Trust"], False)
     assert expected_authors("Reif A et al.; ESCAPE-TRD Investigators") == (["Reif A", "ESCAPE-TRD Investigators"], True)
     assert expected_authors("") == ([], False)
+    # An initial outside A-Z (Hammar Å) is still an initial, not the start of an organisation's name.
+    assert expected_authors("Brus O, Hammar Å, Landén M") == (["Brus O", "Hammar Å", "Landén M"], False)
 
 
 # ---- BibTeX ---------------------------------------------------------------------------------------------
