@@ -12,6 +12,7 @@ direction of benefit the data do not state is not drawn (``undrawn``). Results o
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -244,11 +245,10 @@ def flip_line(ev: Evidence, rows: pd.DataFrame, a: str, b: str) -> str:
     done = flipped(rows, a)
     if not done:
         return ""
-    what = "; ".join(f"{r['study']}, {MEASURE_LABELS.get(r['measure'], r['outcome'])} "
-                     f"({'inverted' if orient(r, a).ratio else 'sign flipped'}; reported as {r['effect_measure']})"
-                     for r in done)
-    return (f"So that right of no difference favours {short.get(a, a)} in every panel, the chart flipped "
-            f"{len(done)} result(s), marked ↔: {what}. The table gives every number as reported.")
+    what = "; ".join(f"{r['study']} {MEASURE_LABELS.get(r['measure'], r['outcome'])}"
+                     + (" (ratio inverted)" if orient(r, a).ratio else "") for r in done)
+    return (f"↔ Sign flipped for display, so that right favours {short.get(a, a)} in every panel: {what}. "
+            "The table keeps the numbers as reported.")
 
 
 def undrawn_line(ev: Evidence, rows: pd.DataFrame, a: str) -> str:
@@ -379,10 +379,13 @@ def _panel_axes(fig: go.Figure, panel: Panel, i: int, labels: list[str], title: 
     null = null_value(panel.measure)
     fig.add_vline(x=null, line=dict(color="#333333", width=1, dash="dash"), row=i, col=1)
     values = [null] + [v for d in panel.drawn for v in (d.effect, d.low, d.high) if v is not None]
-    pad = (max(values) - min(values)) * 0.08 or 0.5
+    ratio = null == 1.0
+    if ratio:  # a ratio on a log axis: an inverted ratio mirrors about 1 as a negated difference mirrors about 0
+        values = [math.log10(v) for v in values]
+    pad = (max(values) - min(values)) * 0.08 or (0.05 if ratio else 0.5)
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], range=charts.category_range(len(labels)), row=i, col=1)
     # No automargin on these axes: the gaps are sized here, and the bottom margin by the provenance line.
-    fig.update_xaxes(title_text=title, showgrid=True, gridcolor="#dddddd", zeroline=False,
+    fig.update_xaxes(title_text=title, showgrid=True, gridcolor="#dddddd", zeroline=False, type="log" if ratio else "linear",
                      range=[min(values) - pad, max(values) + pad], automargin=False, row=i, col=1)
     axis = "" if i == 1 else str(i)
     fig.add_annotation(text=f"<b>{panel.heading}</b>", xref=f"x{axis} domain", yref=f"y{axis} domain", x=0, y=1,
@@ -432,7 +435,8 @@ def chart_summary(ev: Evidence, rows: pd.DataFrame, a: str, b: str, label: str) 
             f"{short.get(b, b)} ({label.lower()}); {plotted} give an effect size or interval and are drawn, one panel per "
             f"effect measure, every panel with right of no difference favouring {short.get(a, a)}"
             + (f" ({flips} flipped from the direction reported, marked ↔)" if flips else "")
-            + (f"; {missing} with an effect whose direction of benefit the data do not state are not drawn" if missing else "")
+            + (f"; {missing} with an effect whose direction of benefit the data do not state "
+               f"{'is' if missing == 1 else 'are'} not drawn" if missing else "")
             + ". The others are results in words, listed in the table.")
 
 

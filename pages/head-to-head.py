@@ -52,7 +52,7 @@ def direct_section(ev, a: str, b: str, condition: str, present: bool) -> bool:
     render.chart_block(ev, present, h2h.chart_view(ev, ev.version, a, b, condition))
     for line in (h2h.flip_line(ev, rows, a, b), h2h.undrawn_line(ev, rows, a)):
         if line:
-            st.markdown(f":material/swap_horiz: {escape_md(line)}" if "↔" in line else escape_md(line))
+            st.markdown(escape_md(line))
     # st.table renders Markdown in every cell, index and header: escape all of it (data text stays plain text).
     shown = table.drop(columns=list(TABLE_COLUMNS_HIDDEN)).map(escape_md).rename(columns=escape_md)
     st.table(shown.set_index("Study").rename_axis(None))

@@ -158,7 +158,7 @@ def test_flip_line_names_each_flipped_result(ev):
     rows_ = h2h.direct(ev, a, b, views.ALL)
     line = h2h.flip_line(ev, rows_, a, b)
     for r in h2h.flipped(rows_, a):
-        assert r["study"] in line and r["effect_measure"] in line
+        assert r["study"] in line
     assert (line == "") == (not h2h.flipped(rows_, a))
 
 
