@@ -213,10 +213,12 @@ def orient(row, a: str) -> Drawn | None:
     if ratio:
         if any(v is not None and v <= 0 for v in (effect, low, high)):
             return None
-        inv = lambda v: None if v is None else 1.0 / v  # noqa: E731
-        return Drawn(inv(effect), inv(high), inv(low), True, True)
-    neg = lambda v: None if v is None else -v  # noqa: E731
-    return Drawn(neg(effect), neg(high), neg(low), True, False)
+        def flip(v):
+            return None if v is None else 1.0 / v
+    else:
+        def flip(v):
+            return None if v is None else -v
+    return Drawn(flip(effect), flip(high), flip(low), True, ratio)  # the ends swap: the low end was the high one
 
 
 def _reported(rows: pd.DataFrame) -> pd.DataFrame:
