@@ -3,14 +3,16 @@ comparisons.csv, as a table and a forest-style chart. Pure view models plus one 
 
 Direction of effects. Each row's ``effect``, ``ci_low`` and ``ci_high`` are exactly as its source reports
 them, in the source's own direction, which ``effect_measure`` states ("risk difference, ECT minus
-ketamine"). Nothing is flipped or recomputed here: the chart draws one panel per effect measure (so two
-measures or two directions never share an axis), names the measure and direction on that panel's axis,
-and says which side favours which treatment only where the data say so, either in the measure itself
-("negative favours ECT") or through a row whose whole estimate lies on one side of no difference and
-whose ``favours`` names a treatment.
+ketamine"); the table shows them so. The chart draws every panel in one direction: right of no
+difference favours the first treatment chosen (``a``). ``effect_first`` and ``higher_favours`` say which
+treatment a higher value favours (``rules.higher_favoured``); where that is ``b``, a difference is negated
+and a ratio inverted, the interval's ends swapped, and the row is marked ↔ (``orient``). A row whose
+direction of benefit the data do not state is not drawn (``undrawn``). Results of one measure kind
+("risk difference (percentage points)") share a panel, whatever their reported direction.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -22,13 +24,13 @@ from . import charts, views
 from .cite import source_link
 from .data import Evidence
 from .figures import ChartView
+from .rules import higher_favoured, id_list, null_effect
 from .vocab import DESIGN_LABELS, MEASURE_LABELS, SOURCE_TYPE_LABELS
 
 DEFAULT_A, DEFAULT_B = "ketamine_iv", "ect"
 NUMBER_COLUMNS = ("n", "value_a", "value_b", "effect", "ci_low", "ci_high")
 NO_DIRECT = "No randomised or meta-analytic direct comparison of {a} and {b} was found"
 INDIRECT_LABEL = "Indirect: separate studies"
-_EXPLICIT_SIDE = re.compile(r"\b(negative|positive|lower|higher)\s+(?:values?\s+)?favou?rs\s+([^);,]+)", re.I)
 
 
 def defaults(ev: Evidence) -> tuple[str, str]:
@@ -61,20 +63,29 @@ def pair_rows(ev: Evidence, a: str, b: str) -> pd.DataFrame:
     return _typed(c[hit]).reset_index(drop=True)
 
 
+def _also(rows: pd.DataFrame, condition: str) -> pd.Series:
+    """Rows shown under ``condition`` through also_conditions (pooled analyses that include its patients)."""
+    if "also_conditions" not in rows.columns:
+        return pd.Series(False, index=rows.index)
+    return rows["also_conditions"].map(lambda v: condition in id_list(v)).astype(bool)
+
+
 def direct(ev: Evidence, a: str, b: str, condition: str) -> pd.DataFrame:
-    """The direct comparisons of a and b for the condition (every condition for 'all'), in file order."""
+    """The direct comparisons of a and b for the condition (every condition for 'all'), in file order: the
+    condition's own rows and pooled analyses whose also_conditions name it (labelled by their population)."""
     rows = pair_rows(ev, a, b)
     if condition != views.ALL and len(rows):
-        rows = rows[rows["condition_id"] == condition]
+        rows = rows[(rows["condition_id"] == condition) | _also(rows, condition)]
     return rows.reset_index(drop=True)
 
 
 def elsewhere(ev: Evidence, a: str, b: str, condition: str) -> dict[str, int]:
-    """Condition name -> number of direct comparisons of a and b in other conditions than ``condition``."""
+    """Condition name -> number of direct comparisons of a and b in other conditions than ``condition``
+    (rows already shown under it through also_conditions are not counted)."""
     if condition == views.ALL:
         return {}
     rows = pair_rows(ev, a, b)
-    rows = rows[rows["condition_id"] != condition] if len(rows) else rows
+    rows = rows[(rows["condition_id"] != condition) & ~_also(rows, condition)] if len(rows) else rows
     return {views.condition_label(ev, c): int(n) for c, n in rows.groupby("condition_id", sort=False).size().items()}
 
 
@@ -114,8 +125,10 @@ def arm_text(row, treatment: str) -> str:
     return f"{text} ({value:g}%)"
 
 
-def table(ev: Evidence, rows: pd.DataFrame, a: str, b: str, with_condition: bool = False) -> pd.DataFrame:
-    """The comparisons as shown: one row per result, columns in the order the viewer chose (a, then b)."""
+def table(ev: Evidence, rows: pd.DataFrame, a: str, b: str, with_condition: bool = False,
+          condition: str = views.ALL) -> pd.DataFrame:
+    """The comparisons as shown: one row per result, columns in the order the viewer chose (a, then b), every
+    number as reported. A row shown under ``condition`` through also_conditions is labelled by its population."""
     short = names(ev)
     titles = ev.sources.set_index("source_id")["title"]
     types = ev.sources.set_index("source_id")["source_type"].map(SOURCE_TYPE_LABELS)
@@ -123,8 +136,9 @@ def table(ev: Evidence, rows: pd.DataFrame, a: str, b: str, with_condition: bool
     for r in rows.to_dict("records"):
         measure = MEASURE_LABELS.get(r["measure"], "other outcome" if r["measure"] == "other" else r["measure"])
         note = r.get("measure_note")
+        population = population_of(r, condition)
         record = {
-            "Study": r["study"],
+            "Study": r["study"] + (f" ({population})" if population else ""),
             "Condition": views.condition_label(ev, r["condition_id"]),
             "Design": DESIGN_LABELS.get(r["design"], r["design"]),
             "n": "" if pd.isna(r["n"]) else f"{int(r['n']):,}",
@@ -147,131 +161,263 @@ def table(ev: Evidence, rows: pd.DataFrame, a: str, b: str, with_condition: bool
 
 
 # --- forest chart ------------------------------------------------------------------------------------
+FLIP_MARK = "↔ sign flipped for display"
+INVERT_MARK = "↔ inverted (1/x) for display"
+
+
 def null_value(effect_measure: str) -> float:
     """No difference: 1 for ratios (risk, odds, hazard ratio), 0 for differences."""
-    return 1.0 if "ratio" in effect_measure.lower() else 0.0
+    return null_effect(effect_measure)
 
 
-def side_rule(effect_measure: str, rows: pd.DataFrame, short: dict[str, str]) -> str:
-    """Which side of no difference favours which treatment, only where the data say so (see module doc)."""
-    explicit = _EXPLICIT_SIDE.search(effect_measure)
-    if explicit:
-        return ""  # the measure already says it, in the source's words
-    null = null_value(effect_measure)
-    found = set()
-    for r in rows.to_dict("records"):
-        if r["favours"] not in ("treatment_a", "treatment_b"):
-            continue
-        values = [v for v in (r["effect"], r["ci_low"], r["ci_high"]) if pd.notna(v)]
-        if not values or not (all(v > null for v in values) or all(v < null for v in values)):
-            continue
-        side = "right" if values[0] > null else "left"
-        found.add((side, short.get(r[r["favours"]], r[r["favours"]])))
-    if len(found) != 1:
+def measure_kind(effect_measure: str) -> str:
+    """The measure without its reported direction: 'risk difference, ECT minus ketamine (percentage points)' ->
+    'risk difference (percentage points)'; 'standardised mean difference, ECT vs ketamine (negative favours ECT)' ->
+    'standardised mean difference'. Results of one kind share a panel once they are drawn in one direction."""
+    head = effect_measure.split(",")[0].strip()
+    units = [u for u in re.findall(r"\(([^()]*)\)", effect_measure) if "favour" not in u.lower()]
+    return head + (f" ({units[-1]})" if units else "")
+
+
+@dataclass
+class Drawn:
+    """A result as the chart draws it: right of no difference favours the first treatment chosen (``a``)."""
+    effect: float | None
+    low: float | None
+    high: float | None
+    flipped: bool  # negated (a difference) or inverted (a ratio) from the reported direction
+    ratio: bool
+
+    @property
+    def mark(self) -> str:
+        return (INVERT_MARK if self.ratio else FLIP_MARK) if self.flipped else ""
+
+
+def _value(v) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def orient(row, a: str) -> Drawn | None:
+    """The row's effect and 95% CI drawn so that a higher value favours ``a``: as reported when a higher value
+    already favours ``a``, else a difference negated or a ratio inverted, the interval's ends swapped. None when
+    the row does not say which treatment a higher value favours (effect_first, higher_favours), or a is not in it."""
+    favoured = higher_favoured(row)
+    if favoured is None or a not in (row["treatment_a"], row["treatment_b"]):
+        return None
+    effect, low, high = _value(row.get("effect")), _value(row.get("ci_low")), _value(row.get("ci_high"))
+    if effect is None and (low is None or high is None):
+        return None
+    ratio = null_value(str(row.get("effect_measure") or "")) == 1.0
+    if favoured == a:
+        return Drawn(effect, low, high, False, ratio)
+    if ratio:
+        if any(v is not None and v <= 0 for v in (effect, low, high)):
+            return None
+        def flip(v):
+            return None if v is None else 1.0 / v
+    else:
+        def flip(v):
+            return None if v is None else -v
+    return Drawn(flip(effect), flip(high), flip(low), True, ratio)  # the ends swap: the low end was the high one
+
+
+def _reported(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with an effect measure and an effect or a whole interval."""
+    if not len(rows):
+        return rows
+    return rows[rows["effect_measure"].notna() & (rows["effect"].notna() | (rows["ci_low"].notna() & rows["ci_high"].notna()))]
+
+
+def undrawn(rows: pd.DataFrame, a: str) -> pd.DataFrame:
+    """Rows with an effect that the chart cannot draw in one direction: the data do not say which side favours whom."""
+    reported = _reported(rows)
+    if not len(reported):
+        return reported
+    return reported[[orient(r, a) is None for r in reported.to_dict("records")]]
+
+
+def flipped(rows: pd.DataFrame, a: str) -> list[dict]:
+    """The drawn rows whose sign the chart flipped (or ratio it inverted), in file order."""
+    return [r for r in _reported(rows).to_dict("records") if (d := orient(r, a)) is not None and d.flipped]
+
+
+def flip_line(ev: Evidence, rows: pd.DataFrame, a: str, b: str) -> str:
+    """One line for the page: where the chart flipped a sign, or '' when it flipped none."""
+    short = names(ev)
+    done = flipped(rows, a)
+    if not done:
         return ""
-    side, name = found.pop()
-    return f"{side} of {null:g} favours {name}"
+    what = "; ".join(f"{r['study']} {MEASURE_LABELS.get(r['measure'], r['outcome'])}"
+                     + (" (ratio inverted)" if orient(r, a).ratio else "") for r in done)
+    return (f"↔ Sign flipped for display, so that right favours {short.get(a, a)} in every panel: {what}. "
+            "The table keeps the numbers as reported.")
+
+
+def undrawn_line(ev: Evidence, rows: pd.DataFrame, a: str) -> str:
+    """One line naming the results with an effect that the chart leaves out (direction of benefit not stated)."""
+    missing = undrawn(rows, a)
+    if not len(missing):
+        return ""
+    what = "; ".join(f"{r['study']} ({r['effect_measure']}: {effect_text(r)})" for r in missing.to_dict("records"))
+    return (f"Not drawn, because the data do not say which side of no difference favours which treatment: {what}. "
+            "See the table.")
 
 
 @dataclass
 class Panel:
-    measure: str
+    measure: str  # the measure kind (measure_kind), shared by its rows
     rows: pd.DataFrame
-    heading: str  # the measure as reported and, where the data say it, which side favours which treatment
+    drawn: list[Drawn]
+    heading: str  # the measure, the pair in the chosen order and where no difference lies
 
 
-def panels(rows: pd.DataFrame, short: dict[str, str]) -> list[Panel]:
-    """Rows with an effect or an interval, one panel per effect measure (file order)."""
-    if not len(rows):
+def panels(rows: pd.DataFrame, short: dict[str, str], a: str = "", b: str = "") -> list[Panel]:
+    """Drawable rows (an effect or interval, and a stated direction), one panel per measure kind (file order),
+    every panel in one direction: right of no difference favours ``a``."""
+    reported = _reported(rows)
+    if not len(reported):
         return []
-    numeric = rows[rows["effect_measure"].notna() & (rows["effect"].notna() | (rows["ci_low"].notna() & rows["ci_high"].notna()))]
+    reported = reported.copy()
+    reported["_drawn"] = [orient(r, a) for r in reported.to_dict("records")]
+    reported = reported[reported["_drawn"].notna()]
+    if not len(reported):
+        return []
+    reported["_kind"] = [measure_kind(m) for m in reported["effect_measure"]]
     out = []
-    for measure, part in numeric.groupby("effect_measure", sort=False):
-        rule = side_rule(measure, part, short)
-        out.append(Panel(measure, part, charts._wrap(measure[:1].upper() + measure[1:] + (f" · {rule}" if rule else ""), 80)))
+    for kind, part in reported.groupby("_kind", sort=False):
+        null = null_value(kind)
+        heading = f"{kind[:1].upper() + kind[1:]} · {short.get(a, a)} vs {short.get(b, b)} · {null:g} = no difference"
+        out.append(Panel(kind, part.drop(columns=["_drawn", "_kind"]), list(part["_drawn"]), charts._wrap(heading, 80)))
     return out
 
 
-def point_label(r, short: dict[str, str], seen: set[str]) -> str:
+def axis_title(short: dict[str, str], a: str, b: str) -> str:
+    """The x axis title of every panel: which side favours which treatment (right favours a)."""
+    return f"← favours {short.get(b, b)} · favours {short.get(a, a)} →"
+
+
+def arms_text(r, a: str, b: str, short: dict[str, str]) -> str:
+    """'IV ketamine 46% vs ECT 63%' from value_a/value_b, in the chosen order; '' when either is missing."""
+    va, vb = arm(r, a, "value"), arm(r, b, "value")
+    if va is None or vb is None or pd.isna(va) or pd.isna(vb):
+        return ""
+    return f"{short.get(a, a)} {va:g}% vs {short.get(b, b)} {vb:g}%"
+
+
+def population_of(r, condition: str) -> str:
+    """The population label of a row shown under ``condition`` through also_conditions, else ''."""
+    if condition == views.ALL or r.get("condition_id") == condition:
+        return ""
+    pop = r.get("population")
+    return pop if isinstance(pop, str) else ""
+
+
+def point_label(r, drawn: Drawn, short: dict[str, str], a: str, b: str, seen: set[str], condition: str = views.ALL) -> str:
     measure = MEASURE_LABELS.get(r["measure"], "") if r["measure"] != "other" else ""
     label = r["study"] + (f" · {measure}" if measure else "")
     if label in seen:  # the same study and measure twice in one chart: tell them apart by outcome
         label = f"{label} · {r['outcome'][:40]}"
     seen.add(label)
+    lines = [charts._wrap(label, 34)]
+    population = population_of(r, condition)
+    if population:
+        lines.append(charts._wrap(population, 34))
     favours = r["favours"]
     verdict = f"favours {short.get(r[favours], r[favours])}" if favours in ("treatment_a", "treatment_b") else "no clear difference"
     if pd.isna(r["effect"]):
         verdict += " · interval only"
     elif pd.isna(r["ci_low"]) or pd.isna(r["ci_high"]):
         verdict += " · no CI reported"
-    return f"{charts._wrap(label, 34)}<br><i>{verdict}</i>"
+    lines.append(f"<i>{verdict}</i>")
+    arms = arms_text(r, a, b, short) if pd.isna(r["effect"]) else ""
+    if arms:  # only the interval is reported: the arms' own figures beside it
+        lines.append(arms)
+    if drawn.flipped:
+        lines.append(drawn.mark)
+    return "<br>".join(lines)
 
 
 FAVOURS_SYMBOL = {"treatment_a": "circle", "treatment_b": "square", "neither": "diamond"}
 
 
-def _result_traces(fig: go.Figure, panel: Panel, i: int, short: dict, colours: dict, seen_labels: set[str]) -> list[str]:
-    """Panel ``i``'s results: a 95% CI line and a point coloured and shaped by the treatment it favours.
-    Returns the row labels, top to bottom."""
+def _drawn_text(d: Drawn) -> str:
+    return effect_text({"effect": d.effect, "ci_low": d.low, "ci_high": d.high})
+
+
+def _result_traces(fig: go.Figure, panel: Panel, i: int, short: dict, colours: dict, seen_labels: set[str],
+                   a: str, b: str, condition: str) -> list[str]:
+    """Panel ``i``'s results: a 95% CI line and a point coloured and shaped by the treatment it favours, drawn in
+    the panel's direction. Returns the row labels, top to bottom."""
     labels = []
-    for r in panel.rows.to_dict("records"):
-        label = point_label(r, short, seen_labels)
+    for r, d in zip(panel.rows.to_dict("records"), panel.drawn):
+        label = point_label(r, d, short, a, b, seen_labels, condition)
         labels.append(label)
         favours = r["favours"] if r["favours"] in FAVOURS_SYMBOL else "neither"
         who = r[favours] if favours != "neither" else None
         colour = colours.get(who, "#555555") if who else "#555555"
+        arms = arms_text(r, a, b, short)
         hover = (f"<b>{r['study']}</b> ({DESIGN_LABELS.get(r['design'], r['design'])}"
                  + (f", n={int(r['n']):,}" if pd.notna(r["n"]) else "") + ")<br>"
-                 + f"{charts._wrap(r['outcome'])}<br>{charts._wrap(panel.measure)}: {effect_text(r)}")
-        if pd.notna(r["ci_low"]) and pd.notna(r["ci_high"]):
-            fig.add_trace(go.Scatter(x=[r["ci_low"], r["ci_high"]], y=[label, label], mode="lines+markers", name="95% CI",
+                 + (f"{charts._wrap(population_of(r, condition))}<br>" if population_of(r, condition) else "")
+                 + f"{charts._wrap(r['outcome'])}<br>As reported: {charts._wrap(r['effect_measure'])}: {effect_text(r)}"
+                 + (f"<br>Drawn as: {_drawn_text(d)} ({d.mark})" if d.flipped else "")
+                 + (f"<br>Arms: {arms}" if arms else ""))
+        if d.low is not None and d.high is not None:
+            fig.add_trace(go.Scatter(x=[d.low, d.high], y=[label, label], mode="lines+markers", name="95% CI",
                                      line=dict(color=colour, width=3), marker=dict(symbol="line-ns-open", size=14, color=colour),
                                      hovertext=[hover, hover], hovertemplate="%{hovertext}<extra></extra>"), row=i, col=1)
-        if pd.notna(r["effect"]):
+        if d.effect is not None:
             name = f"Favours {short.get(who, who)}" if who else "Neither / no clear difference"
-            fig.add_trace(go.Scatter(x=[r["effect"]], y=[label], mode="markers", name=name,
+            fig.add_trace(go.Scatter(x=[d.effect], y=[label], mode="markers", name=name,
                                      marker=dict(symbol=FAVOURS_SYMBOL[favours], size=15, color=colour, line=dict(width=1, color="#1a1a1a")),
                                      hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>"), row=i, col=1)
     return labels
 
 
-def _panel_axes(fig: go.Figure, panel: Panel, i: int, labels: list[str]) -> None:
+def _panel_axes(fig: go.Figure, panel: Panel, i: int, labels: list[str], title: str) -> None:
     """Panel ``i``'s axes: rows in data order, the x range padded around the results and the null line,
-    a dashed line at no difference, and the measure with its direction as the panel's heading."""
+    a dashed line at no difference, the measure and the pair as the panel's heading, and which side favours
+    which treatment as the axis title (the same on every panel)."""
     null = null_value(panel.measure)
     fig.add_vline(x=null, line=dict(color="#333333", width=1, dash="dash"), row=i, col=1)
-    values = [null] + [v for c in ("effect", "ci_low", "ci_high") for v in panel.rows[c].dropna()]
-    pad = (max(values) - min(values)) * 0.08 or 0.5
+    values = [null] + [v for d in panel.drawn for v in (d.effect, d.low, d.high) if v is not None]
+    ratio = null == 1.0
+    if ratio:  # a ratio on a log axis: an inverted ratio mirrors about 1 as a negated difference mirrors about 0
+        values = [math.log10(v) for v in values]
+    pad = (max(values) - min(values)) * 0.08 or (0.05 if ratio else 0.5)
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], range=charts.category_range(len(labels)), row=i, col=1)
-    # One-line axis title; the measure and its direction head the panel (an annotation above it).
     # No automargin on these axes: the gaps are sized here, and the bottom margin by the provenance line.
-    fig.update_xaxes(title_text=f"Effect as reported (point) with its 95% CI (line) · {null:g} = no difference", showgrid=True,
-                     gridcolor="#dddddd", zeroline=False, range=[min(values) - pad, max(values) + pad], automargin=False, row=i, col=1)
+    fig.update_xaxes(title_text=title, showgrid=True, gridcolor="#dddddd", zeroline=False, type="log" if ratio else "linear",
+                     range=[min(values) - pad, max(values) + pad], automargin=False, row=i, col=1)
     axis = "" if i == 1 else str(i)
     fig.add_annotation(text=f"<b>{panel.heading}</b>", xref=f"x{axis} domain", yref=f"y{axis} domain", x=0, y=1,
                        xanchor="left", yanchor="bottom", yshift=6, showarrow=False, align="left", font=dict(size=15))
 
 
-def forest(rows: pd.DataFrame, ev: Evidence, a: str, b: str, title: str) -> go.Figure:
-    """Point and 95% CI whisker per result; one stacked panel per effect measure, each with its own axis
-    titled with the measure and its direction, and a dashed line at no difference."""
+def forest(rows: pd.DataFrame, ev: Evidence, a: str, b: str, title: str, condition: str = views.ALL) -> go.Figure:
+    """Point and 95% CI whisker per result; one stacked panel per measure kind, every panel drawn so that right of
+    no difference favours ``a`` (flipped results marked ↔), a dashed line at no difference."""
     from plotly.subplots import make_subplots
 
     short = names(ev)
     colours = dict(zip(ev.treatments["treatment_id"], ev.treatments["colour"]))
-    parts = panels(rows, short)
+    parts = panels(rows, short, a, b)
     if not parts:
-        return charts._empty(title, "None of these comparisons reports an effect size or interval")
+        return charts._empty(title, "None of these comparisons reports an effect size or interval with a stated direction")
     counts = [len(p.rows) for p in parts]
-    gap_px, row_px = 150, 64  # gap: tick labels, axis title and the next panel's heading (up to two lines)
+    seen: set[str] = set()
+    label_lines = max(point_label(r, d, short, a, b, seen, condition).count("<br>") + 1
+                      for p in parts for r, d in zip(p.rows.to_dict("records"), p.drawn))
+    gap_px, row_px = 150, max(64, 18 * label_lines + 10)  # gap: tick labels, axis title and the next panel's heading
     plot_px = row_px * sum(counts) + gap_px * (len(parts) - 1)
     fig = make_subplots(rows=len(parts), cols=1, row_heights=counts,
                         vertical_spacing=gap_px / plot_px if len(parts) > 1 else 0)
     seen_labels: set[str] = set()
+    x_title = axis_title(short, a, b)
     for i, panel in enumerate(parts, start=1):
-        _panel_axes(fig, panel, i, _result_traces(fig, panel, i, short, colours, seen_labels))
+        _panel_axes(fig, panel, i, _result_traces(fig, panel, i, short, colours, seen_labels, a, b, condition), x_title)
     top = 64 + 22 * (parts[0].heading.count("<br>") + 1)  # title and the first panel's heading
-    # No legend: each row's label says which treatment it favours, and the axis title says point and line.
+    # No legend: each row's label says which treatment it favours, and the axis title says which side is whose.
     fig.update_layout(template=charts.TEMPLATE, title=title, height=max(300, plot_px + top + 90), hovermode="closest",
                       showlegend=False,
                       # Margins as sized here and by charts.fit_left_margin: left to expand, Plotly widened the left
@@ -282,13 +428,18 @@ def forest(rows: pd.DataFrame, ev: Evidence, a: str, b: str, title: str) -> go.F
 
 def chart_summary(ev: Evidence, rows: pd.DataFrame, a: str, b: str, label: str) -> str:
     short = names(ev)
-    parts = panels(rows, short)
+    parts = panels(rows, short, a, b)
     plotted = sum(len(p.rows) for p in parts)
+    flips = len(flipped(rows, a))
+    missing = len(undrawn(rows, a))
     studies = rows["study"].nunique() if len(rows) else 0
     return (f"{len(rows)} direct result(s) from {studies} study or review report(s) compare {short.get(a, a)} and "
             f"{short.get(b, b)} ({label.lower()}); {plotted} give an effect size or interval and are drawn, one panel per "
-            "effect measure, in the direction each source reports (named under each panel). The others are results in words, "
-            "listed in the table.")
+            f"effect measure, every panel with right of no difference favouring {short.get(a, a)}"
+            + (f" ({flips} flipped from the direction reported, marked ↔)" if flips else "")
+            + (f"; {missing} with an effect whose direction of benefit the data do not state "
+               f"{'is' if missing == 1 else 'are'} not drawn" if missing else "")
+            + ". The others are results in words, listed in the table.")
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -298,8 +449,8 @@ def chart_view(_ev: Evidence, version: str, a: str, b: str, condition: str) -> C
     short = names(ev)
     label = views.condition_label(ev, condition)
     rows = direct(ev, a, b, condition)
-    fig = forest(rows, ev, a, b, f"Direct comparisons: {short.get(a, a)} vs {short.get(b, b)} · {label}")
-    return ChartView(fig, chart_summary(ev, rows, a, b, label), table(ev, rows, a, b, with_condition=True),
+    fig = forest(rows, ev, a, b, f"Direct comparisons: {short.get(a, a)} vs {short.get(b, b)} · {label}", condition)
+    return ChartView(fig, chart_summary(ev, rows, a, b, label), table(ev, rows, a, b, with_condition=True, condition=condition),
                      f"head-to-head-{a}-{b}-{condition}", key=("h2h", version, a, b, condition))
 
 

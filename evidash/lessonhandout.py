@@ -48,7 +48,7 @@ def step_parts(ev: Evidence, step: lessons.Step, link: str) -> list[handout.Part
         rows = headtohead.direct(ev, a, b, condition)
         if not len(rows):
             return [handout.Part(note="No direct comparison of these two treatments in the data for this condition.")]
-        table = headtohead.table(ev, rows, a, b, with_condition=condition == views.ALL)
+        table = headtohead.table(ev, rows, a, b, with_condition=condition == views.ALL, condition=condition)
         return [handout.Part(heading="Direct comparisons", table=table), _chart(ev, headtohead.chart_view(ev, ev.version, a, b, condition), link)]
     if page == "claims":
         claim = _value(step, "claim", ev)

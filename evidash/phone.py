@@ -153,6 +153,40 @@ def _transpose_heatmap(fig: go.Figure) -> go.Figure:
     return out
 
 
+PANEL_GAP_PX = 110  # between stacked panels: tick labels, the axis title and the next panel's heading
+
+
+def _top_axis(fig: go.Figure, cats: dict[str, list[str]]) -> str | None:
+    """The y axis ref of the top panel of a stacked figure (highest domain), or None."""
+    def top(ref: str) -> float:
+        domain = fig.layout[_axis_name(ref, "y")].domain
+        return domain[1] if domain is not None else 1.0
+    return max(cats, key=top) if cats else None
+
+
+def _heading_px(fig: go.Figure, cats: dict[str, list[str]]) -> int:
+    """Room above the top panel for its heading (an annotation at the top of its domain, as headtohead draws)."""
+    ref = _top_axis(fig, cats)
+    if ref is None:
+        return 0
+    lines = [charts._wrap(_plain(a.text), TEXT_WRAP).count("<br>") + 1 if "<br>" not in (a.text or "") else a.text.count("<br>") + 1
+             for a in fig.layout.annotations if a.yref == f"{ref} domain" and a.yanchor == "bottom" and a.text]
+    return 20 * max(lines) + 8 if lines else 0
+
+
+def _stack_panels(fig: go.Figure, cats: dict[str, list[str]], label_px: dict[str, int]) -> None:
+    """Stacked panels get the phone's own heights (rows x (row + label)) and gaps, top to bottom, as the figure's
+    height counts them; the screen figure's domain fractions would squeeze rows whose labels sit above them."""
+    refs = sorted(cats, key=lambda r: -(fig.layout[_axis_name(r, "y")].domain or (0, 1))[1])
+    heights = {ref: len(cats[ref]) * (ROW_PX + label_px[ref]) for ref in refs}
+    plot = sum(heights.values()) + PANEL_GAP_PX * (len(refs) - 1)
+    y = 1.0
+    for ref in refs:
+        h = heights[ref] / plot
+        fig.layout[_axis_name(ref, "y")].domain = [max(0.0, y - h), y]
+        y -= h + PANEL_GAP_PX / plot
+
+
 def phone(fig: go.Figure) -> go.Figure:
     """A copy of ``fig`` laid out for a phone: row labels above their rows, full-width plot, text >= 12 px."""
     fig = go.Figure(fig)
@@ -182,7 +216,7 @@ def phone(fig: go.Figure) -> go.Figure:
     if any(t.showlegend is not False and t.name for t in fig.data) and fig.layout.showlegend is not False:
         names = [t.name for t in fig.data if t.showlegend is not False and t.name]
         legend_rows = len(names) + 1  # one entry a row (long topic names), under the legend's title
-    top = TOP_PX + 20 * title_lines + 16 * sub_lines + 22 * legend_rows + (50 if heat else 0)
+    top = TOP_PX + 20 * title_lines + 16 * sub_lines + 22 * legend_rows + (50 if heat else 0) + _heading_px(fig, cats)
     fig.update_layout(
         title=dict(text=charts._wrap(title, TITLE_WRAP), font_size=16, y=1, yref="container", yanchor="top", pad_t=10,
                    subtitle=dict(text=charts._wrap(subtitle, TEXT_WRAP), font_size=MIN_FONT) if subtitle else None),
@@ -190,8 +224,10 @@ def phone(fig: go.Figure) -> go.Figure:
                                                                   yanchor="bottom", entrywidth=1.0, entrywidthmode="fraction",
                                                                   title_side="top left"),
         margin=dict(l=8, r=12, t=top, b=60, autoexpand=False),
-        height=top + 60 + (rows * HEAT_ROW_PX if heat else rows * ROW_PX + extra + (panels - 1) * 110),
+        height=top + 60 + (rows * HEAT_ROW_PX if heat else rows * ROW_PX + extra + (panels - 1) * PANEL_GAP_PX),
     )
+    if not heat and len(cats) > 1:
+        _stack_panels(fig, cats, label_px)
     fig.update_xaxes(tickfont_size=MIN_FONT, title_font_size=MIN_FONT + 1)
     for name in [k for k in fig.layout if k.startswith("xaxis")]:
         axis = fig.layout[name]

@@ -393,7 +393,70 @@ COMPARISON_RULES = (
     RowRule("effect_needs_its_measure", "effect_measure",
             lambda r: any(v is not None for v in _numbers(r, "effect", "ci_low", "ci_high")) and blank(r.get("effect_measure")),
             lambda r: _EFFECT_MEASURE_MESSAGE),
+    # Direction (issue 20): which treatment effect_measure names first, and which one a higher value favours, so the
+    # head-to-head chart can put one treatment on the same side of every panel (see headtohead.orient).
+    RowRule("effect_needs_effect_first", "effect_first",
+            lambda r: _has_effect(r) and blank(r.get("effect_first")),
+            lambda r: "an effect or interval needs effect_first: the treatment_id that effect_measure names first"),
+    RowRule("effect_first_in_pair", "effect_first",
+            lambda r: not blank(r.get("effect_first")) and r["effect_first"] not in (r.get("treatment_a"), r.get("treatment_b")),
+            lambda r: f"effect_first '{r['effect_first']}' is neither treatment_a nor treatment_b"),
+    RowRule("direction_needs_an_effect", "effect_first",
+            lambda r: not _has_effect(r) and not (blank(r.get("effect_first")) and blank(r.get("higher_favours"))),
+            lambda r: "effect_first and higher_favours describe a reported effect: leave them empty when there is no effect or interval"),
+    RowRule("higher_favours_agrees_with_favours", "higher_favours", lambda r: _direction_contradicts(r) is not None,
+            lambda r: _direction_contradicts(r)),
+    # also_conditions: a pooled analysis shown under further conditions whose patients its trials include.
+    RowRule("also_conditions_only_pooled", "also_conditions",
+            lambda r: bool(id_list(r.get("also_conditions"))) and r.get("design") != "meta_analysis",
+            lambda r: "also_conditions is for pooled analyses (design meta_analysis); a trial belongs under its own condition"),
+    RowRule("also_conditions_not_its_own", "also_conditions",
+            lambda r: r.get("condition_id") in id_list(r.get("also_conditions")),
+            lambda r: f"also_conditions repeats the row's own condition '{r['condition_id']}'"),
+    RowRule("also_conditions_need_population", "population",
+            lambda r: bool(id_list(r.get("also_conditions"))) and blank(r.get("population")),
+            lambda r: "a row shown under further conditions needs population: who its pooled trials enrolled (e.g. 'MDD incl. TRD trials')"),
 )
+
+
+def _has_effect(row: dict) -> bool:
+    return any(v is not None for v in _numbers(row, "effect", "ci_low", "ci_high"))
+
+
+def higher_favoured(row: dict) -> str | None:
+    """The treatment_id a higher value of the row's effect favours (from effect_first and higher_favours), or None."""
+    first, higher = row.get("effect_first"), row.get("higher_favours")
+    if blank(first) or higher not in ("first", "second"):
+        return None
+    pair = [t for t in (row.get("treatment_a"), row.get("treatment_b")) if not blank(t)]
+    if first not in pair or len(pair) != 2:
+        return None
+    return first if higher == "first" else next(t for t in pair if t != first)
+
+
+def null_effect(effect_measure) -> float:
+    """No difference: 1 for a ratio (risk, odds or hazard ratio), 0 for a difference."""
+    return 1.0 if "ratio" in text(effect_measure).lower() else 0.0
+
+
+def _direction_contradicts(row: dict) -> str | None:
+    """A message when higher_favours contradicts favours: the whole reported estimate lies on one side of no
+    difference and favours names the treatment on the other side. None when they agree or cannot be compared."""
+    side = row.get("favours")
+    favoured = higher_favoured(row)
+    if favoured is None or side not in ("treatment_a", "treatment_b"):
+        return None
+    values = [v for v in _numbers(row, "effect", "ci_low", "ci_high") if v is not None]
+    null = null_effect(row.get("effect_measure"))
+    if not values or not (all(v > null for v in values) or all(v < null for v in values)):
+        return None
+    above = values[0] > null
+    winner = favoured if above else next(t for t in (row["treatment_a"], row["treatment_b"]) if t != favoured)
+    if winner == row[side]:
+        return None
+    where = "above" if above else "below"
+    return (f"higher_favours '{row['higher_favours']}' makes this estimate ({where} {null:g}) favour {winner}, "
+            f"but favours says {row[side]}")
 
 
 # --- course_costs.csv: the cost of an acute course, built from its components ---------------------------
@@ -488,6 +551,7 @@ FOREIGN_KEYS = (
     ForeignKey("comparisons.csv", "treatment_b", "treatments.csv", "treatment_id", "treatment"),
     ForeignKey("comparisons.csv", "condition_id", "conditions.csv", "condition_id", "condition"),
     ForeignKey("comparisons.csv", "source_id", "sources.csv", "source_id", "source"),
+    ForeignKey("comparisons.csv", "also_conditions", "conditions.csv", "condition_id", "condition", is_list=True),
     ForeignKey("course_costs.csv", "treatment_id", "treatments.csv", "treatment_id", "treatment"),
     ForeignKey("course_costs.csv", "source_id", "sources.csv", "source_id", "source"),
 )

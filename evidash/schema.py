@@ -41,6 +41,7 @@ CLAIM_TOPICS = vocab.ids(vocab.CLAIM_TOPICS)
 COMPARISON_DESIGNS = ("rct", "meta_analysis")  # only randomised or meta-analytic direct comparisons
 COMPARISON_MEASURES = ("response", "remission", "symptom_change", "other")
 FAVOURS = ("treatment_a", "treatment_b", "neither")
+HIGHER_FAVOURS = ("first", "second")  # which treatment of effect_measure a higher value favours
 
 
 def _optional(**kwargs) -> pa.Field:
@@ -240,6 +241,10 @@ class ComparisonSchema(pa.DataFrameModel):
     ci_low: Series[float] = _optional(coerce=True)
     ci_high: Series[float] = _optional(coerce=True)
     favours: Series[str] = pa.Field(isin=FAVOURS)
+    effect_first: Optional[Series[str]] = _optional()  # the treatment_id effect_measure names first (FK: the pair)
+    higher_favours: Optional[Series[str]] = _optional(isin=HIGHER_FAVOURS)
+    also_conditions: Optional[Series[str]] = _optional()  # further conditions whose patients a pooled analysis includes
+    population: Optional[Series[str]] = _optional(str_length={"max_value": 80})  # label of the row under those conditions
     note: Optional[Series[str]] = _optional(str_length={"max_value": 800})
     reviewed: Series[str] = pa.Field(str_matches=DATE_PATTERN, real_date=(), not_future=())
 

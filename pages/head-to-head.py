@@ -1,5 +1,6 @@
 """Head-to-head: two treatments (?a= and ?b=, default IV ketamine vs ECT) and the shared condition filter.
-First every randomised or meta-analytic direct comparison in the data (table and forest chart), then the
+First every randomised or meta-analytic direct comparison in the data (the forest chart, every panel with
+right of no difference favouring the first treatment, then the table as reported), then the
 two treatments' own cells side by side, labelled as indirect (separate studies). When no direct
 comparison exists the page says so plainly and shows only the indirect rows."""
 import streamlit as st
@@ -42,17 +43,22 @@ def direct_section(ev, a: str, b: str, condition: str, present: bool) -> bool:
         if also:
             st.markdown(f"Direct comparisons of these two exist for other conditions: {also}. Choose that condition, or All conditions, to see them.")
         return False
-    table = h2h.table(ev, rows, a, b, with_condition=condition == views.ALL)
+    table = h2h.table(ev, rows, a, b, with_condition=condition == views.ALL, condition=condition)
     st.caption(f"{len(rows)} result(s) in which patients were randomised between {escape_md(short.get(a, a))} and "
-               f"{escape_md(short.get(b, b))}, or pooled from such trials. Each effect is given exactly as its source reports it, "
-               "in the direction named under 'Effect measure'; we did not flip signs or compute intervals.")
+               f"{escape_md(short.get(b, b))}, or pooled from such trials. In the chart, right of no difference favours "
+               f"{escape_md(short.get(a, a))} in every panel; the table gives each effect exactly as its source reports it, "
+               "in the direction named under 'Effect measure'.")
+    # The chart first: one direction across every panel (see evidash/headtohead.py, orient).
+    render.chart_block(ev, present, h2h.chart_view(ev, ev.version, a, b, condition))
+    for line in (h2h.flip_line(ev, rows, a, b), h2h.undrawn_line(ev, rows, a)):
+        if line:
+            st.markdown(escape_md(line))
     # st.table renders Markdown in every cell, index and header: escape all of it (data text stays plain text).
     shown = table.drop(columns=list(TABLE_COLUMNS_HIDDEN)).map(escape_md).rename(columns=escape_md)
     st.table(shown.set_index("Study").rename_axis(None))
     if also:
         st.markdown(f"Also direct comparisons of these two in other conditions (often broader populations): {also}. "
                     "Choose that condition, or All conditions, to see them.")
-    render.chart_block(ev, present, h2h.chart_view(ev, ev.version, a, b, condition))
     st.markdown("**Sources of these comparisons**")
     lines = []
     for s in h2h.source_rows(ev, rows):

@@ -89,9 +89,9 @@ MINI = {
     ),
     "comparisons.csv": (
         "comparison_id,treatment_a,treatment_b,condition_id,study,source_id,locator,design,n,outcome,measure,measure_note,"
-        "result_a,result_b,value_a,value_b,effect_measure,effect,ci_low,ci_high,favours,note,reviewed\n"
+        "result_a,result_b,value_a,value_b,effect_measure,effect,ci_low,ci_high,favours,effect_first,higher_favours,also_conditions,population,note,reviewed\n"
         "alpha_beta_response,alpha,beta,mdd,Test trial,smith2020_trial,Abstract,rct,100,Response at week 4,response,Test scale,"
-        "40% responded,30% responded,40,30,\"risk difference, alpha minus beta (percentage points)\",10,2,18,treatment_a,Test row.,2026-11-01\n"
+        "40% responded,30% responded,40,30,\"risk difference, alpha minus beta (percentage points)\",10,2,18,treatment_a,alpha,first,,,Test row.,2026-11-01\n"
     ),
     "course_costs.csv": (
         "row_id,treatment_id,basis,kind,component,status,unit_cost,unit_cost_high,currency,price_year,units_low,units_high,"

@@ -136,17 +136,49 @@ def test_ketamine_vs_ect_in_trd_lists_elektd_and_ketect_with_their_numbers(compa
             if row[column]:
                 assert f"{float(row[column]):g}" in line["Effect (95% CI)"]
         assert line["Effect measure (direction as reported)"] == (row["effect_measure"] or "—")
-    # The forest chart: one panel per effect measure, every reported number drawn, direction on the panel.
+    # The forest chart: every result with a stated direction drawn so that right favours IV ketamine (the first
+    # treatment): as reported where a higher value favours it, else negated; the reported measure in its hover.
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     xs = {round(x, 6) for t in chart["data"] for x in numbers(t.get("x"))}
-    headings = " ".join(a["text"].replace("<br>", " ") for a in chart["layout"]["annotations"])
+    hovers = " ".join(h.replace("<br>", " ") for t in chart["data"] for h in t.get("hovertext") or [])
+    short = {t["treatment_id"]: t["short_name"] for t in rows("treatments.csv")}
+    titles = {v["title"]["text"] for k, v in chart["layout"].items() if k.startswith("xaxis")}
+    assert titles == {f"← favours {short['ect']} · favours {short['ketamine_iv']} →"}
     for row in expected:
+        if not (row["effect_first"] and row["higher_favours"]):
+            continue
+        other = row["treatment_b"] if row["effect_first"] == row["treatment_a"] else row["treatment_a"]
+        sign = 1 if (row["effect_first"] if row["higher_favours"] == "first" else other) == "ketamine_iv" else -1
         for column in ("effect", "ci_low", "ci_high"):
             if row[column]:
-                assert round(float(row[column]), 6) in xs
-        if row["effect_measure"]:
-            assert row["effect_measure"][1:] in headings
+                assert round(sign * float(row[column]), 6) in xs
+        assert row["effect_measure"] in hovers
     assert "Indirect: separate studies" in [s.value for s in at.subheader]
+
+
+def flat(node) -> list:
+    """The elements of an AppTest tree in page order."""
+    children = getattr(node, "children", None)
+    if not children:
+        return [node]
+    return [leaf for key in sorted(children) for leaf in flat(children[key])]
+
+
+@pytest.mark.parametrize("a,b", [("ketamine_iv", "ect"), ("ect", "ketamine_iv")])
+def test_forest_chart_comes_before_the_table_and_says_where_it_flipped(comparisons, a, b):
+    at = app("head-to-head", condition="trd", a=a, b=b)
+    order = [getattr(e, "type", "") for e in flat(at.main)]
+    assert "plotly_chart" in order and "table" in order
+    assert order.index("plotly_chart") < order.index("table")
+    flips = [r for r in comparisons if {r["treatment_a"], r["treatment_b"]} == {a, b} and r["condition_id"] == "trd"
+             and r["higher_favours"] and ((r["effect_first"] == a) != (r["higher_favours"] == "first"))]
+    line = " ".join(plain(m.value) for m in at.markdown if "Sign flipped for display" in m.value)
+    assert flips and all(r["study"] in line for r in flips) and line.count("\n") == 0  # one line
+    table = at.table[0].value.map(plain).rename(columns=plain, index=plain)
+    for r in flips:  # the table keeps the number as reported
+        shown = table[table["Outcome"] == r["outcome"]].iloc[0]
+        assert shown["Effect measure (direction as reported)"] == r["effect_measure"]
+        assert all(f"{float(r[c]):g}" in shown["Effect (95% CI)"] for c in ("effect", "ci_low", "ci_high") if r[c])
 
 
 def test_ketamine_vs_tms_says_no_direct_trial_exists(comparisons):

@@ -28,6 +28,8 @@ PRICE = "a price must be dated and located: currency, price_year, price_year_bas
 INTERVAL = "give both ends of the interval, or neither"
 EFFECT_MEASURE = ("an effect or interval needs effect_measure naming the measure and its direction as the source "
                   "reports it (e.g. 'risk difference, ECT minus ketamine')")
+DIRECTION_WITHOUT_EFFECT = ("effect_first and higher_favours describe a reported effect: leave them empty when there is no "
+                            "effect or interval")
 NEEDS = "a reported number must say what it measures and how it was obtained: {} is required"
 CC = "course_costs.csv"
 COST_SOURCED = ("an amount must be sourced and dated: source_id, locator, figures (the source's own numbers), "
@@ -172,6 +174,33 @@ ROW_CASES = {
     "effect_needs_its_measure": ("comparisons.csv", 2, dict(effect_measure=""), "effect_measure", EFFECT_MEASURE),
     "effect_needs_its_measure (interval only)": ("comparisons.csv", 2, dict(effect_measure="", effect=""), "effect_measure",
                                                  EFFECT_MEASURE),
+    "effect_needs_effect_first": ("comparisons.csv", 2, dict(effect_first=""), "effect_first",
+                                  "an effect or interval needs effect_first: the treatment_id that effect_measure names first"),
+    "effect_needs_effect_first (interval only)": ("comparisons.csv", 2, dict(effect="", effect_first=""), "effect_first",
+                                                  "an effect or interval needs effect_first: the treatment_id that effect_measure names first"),
+    "effect_first_in_pair": ("comparisons.csv", 2, dict(effect_first="gamma"), "effect_first",
+                             "effect_first 'gamma' is neither treatment_a nor treatment_b"),
+    "direction_needs_an_effect": ("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure=""), "effect_first",
+                                  DIRECTION_WITHOUT_EFFECT),
+    "direction_needs_an_effect (higher_favours only)": ("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure="",
+                                                                                    effect_first=""), "effect_first", DIRECTION_WITHOUT_EFFECT),
+    "higher_favours_agrees_with_favours": ("comparisons.csv", 2, dict(higher_favours="second"), "higher_favours",
+                                           "higher_favours 'second' makes this estimate (above 0) favour beta, but favours says alpha"),
+    "higher_favours_agrees_with_favours (ratio)": ("comparisons.csv", 2, dict(effect_measure="risk ratio, alpha vs beta", effect="0.8",
+                                                                               ci_low="0.7", ci_high="0.9"), "higher_favours",
+                                                   "higher_favours 'first' makes this estimate (below 1) favour beta, but favours says alpha"),
+    "higher_favours_agrees_with_favours (second treatment named first)": (
+        "comparisons.csv", 2, dict(effect_first="beta"), "higher_favours",
+        "higher_favours 'first' makes this estimate (above 0) favour beta, but favours says alpha"),
+    "also_conditions_only_pooled": ("comparisons.csv", 2, dict(also_conditions="ptsd", population="MDD incl. PTSD trials"),
+                                    "also_conditions", "also_conditions is for pooled analyses (design meta_analysis); "
+                                                       "a trial belongs under its own condition"),
+    "also_conditions_not_its_own": ("comparisons.csv", 2, dict(design="meta_analysis", also_conditions="ptsd;mdd",
+                                                               population="MDD incl. PTSD trials"),
+                                    "also_conditions", "also_conditions repeats the row's own condition 'mdd'"),
+    "also_conditions_need_population": ("comparisons.csv", 2, dict(design="meta_analysis", also_conditions="ptsd"), "population",
+                                        "a row shown under further conditions needs population: who its pooled trials enrolled "
+                                        "(e.g. 'MDD incl. TRD trials')"),
     "cost_needs_unit_cost": (CC, 2, dict(unit_cost=""), "unit_cost", "a priced component or a reported course cost needs unit_cost"),
     "cost_needs_unit_cost (reference)": (CC, 4, dict(unit_cost="", unit_cost_high=""), "unit_cost",
                                          "a priced component or a reported course cost needs unit_cost"),
@@ -254,7 +283,11 @@ def test_every_row_rule_has_a_case():
     [("sources.csv", 2, dict(url="https://doi.org/10.1000/XYZ123"))],  # doi case does not matter
     [("sources.csv", 2, dict(url="https://x.org/?q=<b>"))],  # the url column is checked as a URL, not as text
     [("comparisons.csv", 2, dict(effect="2"))], [("comparisons.csv", 2, dict(effect="18"))],
-    [("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure=""))],
+    [("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure="", effect_first="", higher_favours=""))],
+    [("comparisons.csv", 2, dict(effect_first="beta", higher_favours="second"))],  # beta named first, a higher value favours alpha
+    [("comparisons.csv", 2, dict(higher_favours=""))],  # direction of benefit not stated: allowed (the row is not drawn)
+    [("comparisons.csv", 2, dict(ci_low="-2", higher_favours="second", favours="treatment_b"))],  # interval across 0: not checked
+    [("comparisons.csv", 2, dict(design="meta_analysis", also_conditions="ptsd", population="MDD incl. PTSD trials"))],
     [("cells.csv", 2, dict(reviewed=dt.date.today().isoformat()))],
     [(CC, 3, dict(status="not_covered", note="Not a service this basis pays for; priced on the self-pay basis."))],
     [(CC, 3, dict(source_id="", locator="", figures=""))],  # a not_priced component may name no source
@@ -300,6 +333,7 @@ FK_CASES = {
     ("comparisons.csv", "treatment_b"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
     ("comparisons.csv", "condition_id"): ("flu", "unknown condition 'flu' (not in conditions.csv)"),
     ("comparisons.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
+    ("comparisons.csv", "also_conditions"): ("ptsd;flu", "unknown condition 'flu' (not in conditions.csv)"),
     ("course_costs.csv", "treatment_id"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
     ("course_costs.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
 }
@@ -475,6 +509,8 @@ SCHEMA_CASES = [
     ("cells.csv", 2, dict(value="<b>x</b>"), "value", MARKUP),
     ("sources.csv", 2, dict(note="<b>x</b>"), "note", MARKUP),  # a column after url
     ("effects.csv", 2, dict(value_max="101"), "value_max", "101.0 is out of range (less_than_or_equal_to(100))"),
+    ("comparisons.csv", 2, dict(higher_favours="up"), "higher_favours", "'up' is not one of the allowed values ('first', 'second')"),
+    ("comparisons.csv", 2, dict(population="x" * 81), "population", "text is too long (81 characters; str_length(None, 80))"),
     ("cells.csv", 3, dict(cell_id="alpha.mdd.onset"), "cell_id", "'alpha.mdd.onset' appears more than once; ids must be unique"),
 ]
 

@@ -51,3 +51,30 @@ def test_head_to_head_deep_link_lists_direct_trials(app_page, app_url):
     assert "No randomised or meta-analytic direct comparison of IV ketamine and TMS was found" in (
         app_page.locator('[data-testid="stMain"]').inner_text())
     assert app_page.locator(".js-plotly-plot").count() == 0
+
+
+def _short() -> dict[str, str]:
+    return {t["treatment_id"]: t["short_name"] for t in rows("treatments.csv")}
+
+
+@pytest.mark.parametrize("a,b", [("ketamine_iv", "ect"), ("ect", "ketamine_iv")])
+def test_head_to_head_forest_chart_is_above_the_table_with_one_favoured_side(app_page, app_url, a, b):
+    """Every panel's x-axis title, as drawn, names the second treatment on the left and the first on the right;
+    swapping the two mirrors them; the chart sits above the table."""
+    goto(app_page, f"{app_url}/head-to-head?condition=all&a={a}&b={b}")
+    assert_no_exception(app_page)
+    main = app_page.locator('[data-testid="stMain"]')
+    chart = main.locator(".js-plotly-plot").first
+    chart.locator(".xtitle").first.wait_for(timeout=20_000)
+    titles = chart.locator("g.infolayer text[class$='title']").all_text_contents()
+    titles = [t for t in titles if "favours" in t]
+    panels = {(r["effect_measure"].split(",")[0]) for r in rows("comparisons.csv")
+              if {r["treatment_a"], r["treatment_b"]} == {a, b} and r["effect_first"] and r["higher_favours"]}
+    short = _short()
+    assert len(titles) == len(panels) >= 2
+    assert set(titles) == {f"← favours {short[b]} · favours {short[a]} →"}
+    for title in titles:
+        left, right = title.split(" · ")
+        assert short[b] in left and short[a] in right
+    table = main.locator('[data-testid="stTable"]').first
+    assert chart.bounding_box()["y"] + chart.bounding_box()["height"] <= table.bounding_box()["y"]
