@@ -93,6 +93,15 @@ class Context:
         types = attrs["headline_types"] if "headline_types" in attrs.columns else pd.Series([None] * len(attrs), index=attrs.index)
         self.headline_types = {a: id_list(t) for a, t in zip(attrs["attribute_id"], types) if id_list(t)}
         self.treatment_ids = [t for t in frames["treatments.csv"]["treatment_id"].dropna()]
+        self.own_evidence = set(attrs.loc[attrs["own_evidence"] == "true", "attribute_id"]) if "own_evidence" in attrs else set()
+        # source_id -> {treatment that was the comparator arm: the treatment under test} (comparisons.csv: tested)
+        self.comparator_in: dict[str, dict[str, str]] = {}
+        comparisons = frames.get("comparisons.csv")
+        if comparisons is not None and "tested" in comparisons.columns:
+            for r in comparisons.dropna(subset=["tested"]).to_dict("records"):
+                if r["tested"] in (r["treatment_a"], r["treatment_b"]):
+                    other = r["treatment_b"] if r["tested"] == r["treatment_a"] else r["treatment_a"]
+                    self.comparator_in.setdefault(r["source_id"], {})[other] = r["tested"]
 
     def figures_numbers(self, cell_id: str, source_id: str | None = None) -> list[float]:
         return [n for sid, text in self.cited.get(cell_id, []) if source_id in (None, sid) for n in numbers_in(text)]
@@ -134,6 +143,13 @@ def _headline_problems(ctx: Context, cell: dict, row: int | None, severity: str)
     if allowed and kind not in allowed:
         out.append(Problem("cells.csv", row, "headline_source", f"the headline of a {cell['attribute_id']} cell comes from "
                                                                 f"a {kind} source; use one of: {', '.join(allowed)}", severity))
+    tested = ctx.comparator_in.get(source_id, {}).get(cell.get("treatment_id"))
+    if tested and cell["attribute_id"] in ctx.own_evidence:
+        out.append(Problem("cells.csv", row, "headline_source", f"'{source_id}' is a trial of '{tested}' in which this "
+                                                                "treatment was the comparator arm; a "
+                                                                f"{cell['attribute_id']} headline comes from the treatment's "
+                                                                "own meta-analysis or pivotal trial (give the shared trial's "
+                                                                "arms in value or detail)", severity))
     design = cell.get("design")
     if not blank(design) and design in DESIGN_SOURCE_TYPES and kind not in DESIGN_SOURCE_TYPES[design]:
         out.append(Problem("cells.csv", row, "design", f"design '{design}' does not fit the headline source "

@@ -84,6 +84,9 @@ class AttributeSchema(pa.DataFrameModel):
     sort_order: Series[int] = pa.Field(coerce=True)
     payer_can_back: Series[str] = pa.Field(isin=BOOLEAN_TEXT)  # may a payer policy alone back this attribute's cells?
     headline_types: Optional[Series[str]] = _optional()  # source types that may carry a reported cell's headline
+    # "true": a reported cell's headline comes from the treatment's own evidence, never from its comparator arm in a trial
+    # of another treatment (comparisons.csv: tested); key efficacy
+    own_evidence: Optional[Series[str]] = _optional(isin=BOOLEAN_TEXT)
 
     class Config:
         strict = False
@@ -243,6 +246,7 @@ class ComparisonSchema(pa.DataFrameModel):
     favours: Series[str] = pa.Field(isin=FAVOURS)
     effect_first: Optional[Series[str]] = _optional()  # the treatment_id effect_measure names first (FK: the pair)
     higher_favours: Optional[Series[str]] = _optional(isin=HIGHER_FAVOURS)
+    tested: Optional[Series[str]] = _optional()  # a trial's treatment under test (its experimental arm); the other is the comparator
     also_conditions: Optional[Series[str]] = _optional()  # further conditions whose patients a pooled analysis includes
     population: Optional[Series[str]] = _optional(str_length={"max_value": 80})  # label of the row under those conditions
     note: Optional[Series[str]] = _optional(str_length={"max_value": 800})

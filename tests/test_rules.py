@@ -180,6 +180,9 @@ ROW_CASES = {
                                                   "an effect or interval needs effect_first: the treatment_id that effect_measure names first"),
     "effect_first_in_pair": ("comparisons.csv", 2, dict(effect_first="gamma"), "effect_first",
                              "effect_first 'gamma' is neither treatment_a nor treatment_b"),
+    "tested_in_pair": ("comparisons.csv", 2, dict(tested="gamma"), "tested", "tested 'gamma' is neither treatment_a nor treatment_b"),
+    "tested_only_for_trials": ("comparisons.csv", 2, dict(tested="alpha", design="meta_analysis"), "tested",
+                               "tested names the arm under test in a randomised trial; leave it empty for a meta-analysis"),
     "direction_needs_an_effect": ("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure=""), "effect_first",
                                   DIRECTION_WITHOUT_EFFECT),
     "direction_needs_an_effect (higher_favours only)": ("comparisons.csv", 2, dict(effect="", ci_low="", ci_high="", effect_measure="",
@@ -693,6 +696,18 @@ def test_a_cell_may_not_cite_an_article_under_check(raw):
                    figures="works in hours")
     assert provenance("citations.csv", line, "source_id", "'blog2024_alpha' is a popular article under check on the Claims "
                       "page; it backs claims only, never a data cell: cite the primary source") in found(raw)
+
+
+def test_an_own_evidence_headline_is_not_the_comparator_arm_of_another_treatments_trial(raw):
+    """key efficacy (attributes.csv: own_evidence): alpha's headline from a trial of beta, in which alpha was the comparator."""
+    edit(raw, "attributes.csv", 2, own_evidence="true")
+    edit(raw, "comparisons.csv", 2, tested="beta")
+    assert provenance("cells.csv", 2, "headline_source", "'smith2020_trial' is a trial of 'beta' in which this treatment was "
+                      "the comparator arm; a onset headline comes from the treatment's own meta-analysis or pivotal trial "
+                      "(give the shared trial's arms in value or detail)") in found(raw)
+    edit(raw, "comparisons.csv", 2, tested="alpha")  # alpha's own trial: its headline may come from it
+    edit(raw, "attributes.csv", 2, own_evidence="true")
+    assert not {p for p in found(raw) if p[2] == "headline_source"}
 
 
 def test_the_attribute_limits_the_headline_source(raw):
