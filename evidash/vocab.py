@@ -210,14 +210,16 @@ class TimeBasis:
     label: str  # what kind of time it is, in words (tables, hover)
     word: str  # the word before the time on the chart and in tables: "by 7 days", "median 14 days"
     symbol: str  # the plotly marker of a point with this basis (a key under the chart's title says which)
+    key: str  # the words beside the marker in that key
 
 
 TIME_BASES = {  # what a reported time is
-    "median": TimeBasis("median time to the measure (time-to-event)", "median", "diamond"),
-    "mean": TimeBasis("mean time to the measure (time-to-event)", "mean", "square"),
+    "median": TimeBasis("median time to the measure (time-to-event)", "median", "diamond", "median"),
+    "mean": TimeBasis("mean time to the measure (time-to-event)", "mean", "square", "mean"),
     "earliest_difference": TimeBasis("first assessment with a significant difference (onset may be earlier)",
-                                     "first significant at", "circle"),
-    "assessed_at": TimeBasis("rate at that time point only (the time is an upper bound)", "by", "triangle-left"),
+                                     "first significant at", "circle", "first significant at (may be earlier)"),
+    "assessed_at": TimeBasis("rate at that time point only (the time is an upper bound)", "by", "triangle-left",
+                             "by (measured then only)"),
 }
 
 # Derived views used across the package (computed from the tables above, never declared twice).
