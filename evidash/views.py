@@ -720,7 +720,8 @@ def onset_points(ev: Evidence, condition: str, treatment_ids: list[str], measure
     conditions, rows for each of the first MAX_CONDITION_ROWS conditions that have onset points."""
     from .data import caution
     from .vocab import ONSET_MEASURES, ONSET_PROTOCOLS, TIME_BASES
-    p = ev.onset_points if len(ev.onset_points.columns) else pd.DataFrame(columns=["treatment_id", "condition_id"])
+    from .schema import OnsetPointSchema, empty_frame
+    p = ev.onset_points if "point_id" in ev.onset_points.columns else empty_frame(OnsetPointSchema)
     p = p[p["treatment_id"].isin(treatment_ids)]
     conditions = ev.conditions
     if condition == ALL:
@@ -777,10 +778,11 @@ def onset_points(ev: Evidence, condition: str, treatment_ids: list[str], measure
     rows["Label"] = rows["Label"].map(shown)
     pts["Label"] = pts["Label"].map(shown)
     notice = None
-    if condition != ALL and not len(p):
-        notice = (f"No time to first improvement, response or remission is recorded for {condition_label(ev, condition).lower()} "
-                  "yet, so every treatment's row below is empty. Each treatment's own onset finding for this condition, "
-                  "with its source, is on the overview (onset row).")
+    if not len(p):
+        where = "any condition" if condition == ALL else condition_label(ev, condition).lower()
+        notice = (f"No time to first improvement, response or remission is recorded for {where} yet, so every "
+                  "treatment's row below is empty. Each treatment's own onset finding, with its source, is on the "
+                  "overview (onset row).")
     return OnsetView(rows.reset_index(drop=True), pts.reset_index(drop=True), notice)
 
 

@@ -2,7 +2,7 @@
 each (treatment, protocol) a row; durability alongside."""
 import streamlit as st
 
-from evidash import figures, render, urlstate
+from evidash import figures, render, urlstate, views
 from evidash.cite import escape_md
 from evidash.state import PageState, run_page
 from evidash.vocab import ONSET_MEASURES
@@ -19,7 +19,8 @@ def body(state: PageState) -> None:
     urlstate.write("measure", measure, ev)
     view = figures.onset(ev, ev.version, state.condition, tuple(state.treatment_ids), measure)
     if view.notice:
-        overview = urlstate.link("overview", condition=state.condition, group="onset")
+        overview = (urlstate.link("overview", group="onset") if state.condition == views.ALL
+                    else urlstate.link("overview", condition=state.condition, group="onset"))
         st.info(f"{escape_md(view.notice)} [Open the overview's onset row]({render.md_url(overview)})", icon=":material/info:")
     render.chart_block(ev, state.present, view)
     render.lazy_table("Durability, relapse and maintenance (table with sources)", view.companion_table, key="show_durability",

@@ -175,3 +175,19 @@ def test_a_condition_without_points_names_where_its_onset_findings_are():
     assert "overview" in notice and f"/overview?condition={WITHOUT_POINTS[0]}&group=onset" in notice
     layout = _figure(at)["layout"]
     assert len(layout["yaxis"]["categoryarray"]) == len(TREATMENTS)
+
+
+def test_without_the_file_every_row_is_empty_with_a_notice(mini_dir):
+    from evidash.data import load_evidence
+    with_file = load_evidence(mini_dir)
+    view = views.onset_points(with_file, "mdd", ["alpha", "beta"], "first_improvement")
+    assert list(view.rows["treatment_id"]) == ["alpha", "beta"] and list(view.rows["has_point"]) == [True, False]
+    assert view.notice is None
+    (mini_dir / "onset_points.csv").unlink()
+    ev = load_evidence(mini_dir)
+    for condition in ("mdd", views.ALL):
+        view = views.onset_points(ev, condition, ["alpha", "beta"], "first_improvement")
+        assert list(view.rows["treatment_id"]) == ["alpha", "beta"] and not view.rows["has_point"].any()
+        assert not len(view.points) and "overview" in view.notice
+        fig = figures.onset.__wrapped__(ev, ev.version, condition, ("alpha", "beta"), "first_improvement").fig
+        assert len([a for a in fig.layout.annotations if a.name == "empty_row"]) == 2  # labelled rows, not an empty figure
