@@ -67,7 +67,7 @@ def _range_traces(fig: go.Figure, data: pd.DataFrame, lo: str, hi: str, label: s
             xs += [r[lo], r[hi], None]
             ys += [r[label], r[label], None]
             hover += [text, text, None]
-            symbol = MEASURE_SYMBOLS.get(r.get("Measure") or "", "circle")
+            symbol = r.get("Symbol") or MEASURE_SYMBOLS.get(r.get("Measure") or "", "circle")  # a Symbol column wins
             symbols += [symbol, symbol, "circle"]
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines+markers", name=str(treatment), legendgroup=str(treatment),
@@ -89,6 +89,17 @@ def measure_legend(fig: go.Figure, measures: list[str]) -> None:
                       margin_t=(fig.layout.margin.t or 90) + 24)
 
 
+TIME_BASIS_GLYPHS = {"triangle-left": "◀", "circle": "●", "diamond": "◆", "square": "■"}
+
+
+def time_basis_legend(fig: go.Figure, bases: list[tuple[str, str]]) -> None:
+    """A key to the onset chart's marker shapes as its subtitle: what kind of time each point is
+    (``bases``: (plotly symbol, words) pairs, e.g. ('triangle-left', 'by: the rate at that time only'))."""
+    key = "   ".join(f"{TIME_BASIS_GLYPHS.get(symbol, '●')} {words}" for symbol, words in bases)
+    fig.update_layout(title_subtitle_text=f"Marker = what the time is:   {key}", title_subtitle_font_size=15,
+                      margin_t=(fig.layout.margin.t or 90) + 24)
+
+
 def category_range(n: int) -> list[float]:
     """A fixed range for n category rows: half a row of room at each end. Autorange would pad a
     lines+markers axis by 5 % of its length, a blank band several rows high on a long chart."""
@@ -96,13 +107,24 @@ def category_range(n: int) -> list[float]:
 
 
 def range_chart(df: pd.DataFrame, lo: str, hi: str, colours: dict[str, str], title: str, x_title: str,
-                log_days: bool = False, label: str = "Label") -> go.Figure:
+                log_days: bool = False, label: str = "Label", rows: list[str] | None = None,
+                empty_text: str = "no value reported") -> go.Figure:
+    """Ranges (or points, min = max) on one row per label. With ``rows``, exactly those rows in that order: a row
+    without a value keeps its label and says ``empty_text`` (never silently dropped), even when no row has a value."""
     data = df.dropna(subset=[lo, hi])
-    if not len(data):
+    if not len(data) and not rows:
         return _empty(title, "No numeric values reported for this selection")
-    order = list(dict.fromkeys(data[label]))
+    order = list(dict.fromkeys(rows if rows else data[label]))
     fig = go.Figure()
-    _range_traces(fig, data, lo, hi, label, colours)
+    if len(data):
+        _range_traces(fig, data, lo, hi, label, colours)
+    empty = [r for r in order if r not in set(data[label])] if rows else []
+    if empty:  # every empty row as an invisible point, so it keeps its place and its label (fit_left_margin sees it)
+        fig.add_trace(go.Scatter(x=[1 if log_days else 0] * len(empty), y=empty, mode="markers", marker=dict(opacity=0),
+                                 showlegend=False, hoverinfo="skip", name="rows without a value"))
+        for r in empty:
+            fig.add_annotation(text=empty_text, x=0.01, xref="paper", y=r, yref="y", xanchor="left", showarrow=False,
+                               font=dict(size=14, color="#555555", style="italic"), name="empty_row")
     fig.update_layout(template=TEMPLATE, title=title, height=max(280, 110 + 48 * len(order)), xaxis_title=x_title,
                       yaxis_title=None, hovermode="closest", legend_title_text="", margin=dict(t=90))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], range=category_range(len(order)))

@@ -32,6 +32,7 @@ class Evidence:
     claims: pd.DataFrame = field(default_factory=pd.DataFrame)  # claims.csv: seed-article claims and verdicts
     comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)  # comparisons.csv: direct head-to-head results
     course_costs: pd.DataFrame = field(default_factory=pd.DataFrame)  # course_costs.csv: acute-course cost components
+    onset_points: pd.DataFrame = field(default_factory=pd.DataFrame)  # onset_points.csv: times to each onset measure
     problems: list[Problem] = field(default_factory=list)
     data_dir: Path | None = None
     version: str = ""  # fingerprint of the data files; part of every cache key
@@ -87,7 +88,7 @@ def _typed(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     for name, frame in frames.items():
         frame = frame.copy()
         for column in ("value_min", "value_max", "price_year", "year", "sort_order", "n", "unit_cost", "unit_cost_high",
-                       "units_low", "units_high"):
+                       "units_low", "units_high", "days_min", "days_max"):
             if column in frame.columns:
                 frame[column] = pd.to_numeric(frame[column], errors="coerce")
         for column in ("per_condition", "numeric", "payer_can_back"):
@@ -176,6 +177,7 @@ def load_evidence(data_dir: Path | str | None = None, snapshot: Snapshot | None 
         claims=t["claims.csv"].reset_index(drop=True),
         comparisons=t["comparisons.csv"].reset_index(drop=True),
         course_costs=t["course_costs.csv"].reset_index(drop=True),
+        onset_points=t["onset_points.csv"].reset_index(drop=True),
         problems=problems,
         data_dir=data_dir,
         version=snapshot.version,

@@ -28,36 +28,46 @@ class ChartView:
     # coverage and regulatory status (cost); or, for the side-effect heatmap, which cell is behind each category.
     companion_table: pd.DataFrame | None = None
     key: tuple = ()  # (chart, data version, filters…): identifies the view for caches
+    notice: str | None = None  # a line said above the chart (e.g. a condition without any onset times)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def onset(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[str, ...]) -> ChartView:
+def onset(_ev: Evidence, version: str, condition: str, treatment_ids: tuple[str, ...],
+          measure: str = views.ONSET_MEASURE_DEFAULT) -> ChartView:
+    """One onset measure (first improvement, response or remission) compared across the chosen treatments: one row per
+    (treatment, protocol), every chosen treatment a labelled row with or without a time (onset_points.csv)."""
+    from .vocab import ONSET_MEASURES, TIME_BASES
     ev, tids = _ev, list(treatment_ids)
     label = views.condition_label(ev, condition)
-    data = views.onset(ev, condition, tids)
-    plotted = data.dropna(subset=["value_min", "value_max"])
-    plotted = plotted.assign(Label=[f"{r.Label} · {r.Measure}" if r.Measure else r.Label for r in plotted.itertuples()])
-    plotted = plotted.assign(Label=[f"{lab} ⚠" if caution else lab for lab, caution in zip(plotted["Label"], plotted["caution"])])
-    fig = charts.range_chart(plotted, "value_min", "value_max", views.colour_map(ev), f"Onset: time to a first effect · {label}",
-                             "Time after the first session (log scale)", log_days=True)
-    measures = list(dict.fromkeys(m for m in plotted["Measure"] if m))
-    if len(plotted):
-        charts.measure_legend(fig, measures)
-    fastest = plotted.sort_values("value_min").iloc[0] if len(plotted) else None
-    kinds = "; ".join(f"{m}: {', '.join(plotted.loc[plotted['Measure'] == m, 'Treatment'])}" for m in measures)
-    flagged = ", ".join(plotted.loc[plotted["caution"] != "", "Treatment"])
-    missing = list(dict.fromkeys(data.loc[~data["cell_id"].isin(plotted["cell_id"]), "Label"]))
-    summary = (f"For {label.lower()}, {len(plotted)} of {len(data)} treatment cells report an onset time; "
-               + (f"the earliest reported is {fastest['Treatment']} ({fastest['value']})." if fastest is not None else "none are numeric.")
-               + (f" The points measure different things (marker shape and row label say which): {kinds}." if len(measures) > 1
-                  else f" All points measure {measures[0]}." if measures else "")
+    what = ONSET_MEASURES[measure].short.lower() if measure in ONSET_MEASURES else measure
+    data = views.onset_points(ev, condition, tids, measure)
+    rows, points = data.rows, data.points
+    title = f"Onset: time to {what} · {label}"
+    fig = charts.range_chart(points, "days_min", "days_max", views.colour_map(ev), title,
+                             "Time after the first session (log scale)", log_days=True, rows=list(rows["Label"]),
+                             empty_text=views.NO_ONSET_POINT_TEXT)
+    bases = [b for b in TIME_BASES if b in set(points["time_basis"])]
+    if bases:
+        charts.time_basis_legend(fig, [(TIME_BASES[b].symbol, TIME_BASES[b].key) for b in bases])
+    shown = list(dict.fromkeys(rows["Treatment"]))
+    accelerated = [lab.removesuffix(" ⚠") for lab in rows.loc[rows["protocol"] == "accelerated", "Label"]]
+    with_time = rows[rows["has_point"]]
+    empty = [lab.removesuffix(" ⚠") for lab in rows.loc[~rows["has_point"], "Label"]]
+    found = "; ".join(f"{r.Label.removesuffix(' ⚠')}: {r.Time}" for r in points.drop_duplicates("Label").itertuples())
+    flagged = ", ".join(dict.fromkeys(lab.removesuffix(" ⚠") for lab in rows.loc[rows["caution"], "Label"]))
+    summary = (f"This chart compares the time to {what} in {label.lower()} across {', '.join(shown)}"
+               + (f" (with {', '.join(accelerated)} as a separate row)" if accelerated else "") + ". "
+               + (f"{len(with_time)} of {len(rows)} rows {'reports' if len(with_time) == 1 else 'report'} a time ({found})."
+                  if len(with_time)
+                  else f"None of the {len(rows)} rows reports a time to {what}.")
+               + (f" No time to {what} is reported for {', '.join(empty[:10])}"
+                  + (f" and {len(empty) - 10} more" if len(empty) > 10 else "") + "." if empty else "")
                + (f" ⚠ marks a small or uncontrolled study ({flagged})." if flagged else "")
-               + (f" No onset time is reported for {', '.join(missing[:8])}"
-                  + (f" and {len(missing) - 8} more" if len(missing) > 8 else "") + "." if missing else "")
-               + " Ranges come from different trials and populations, so compare them with care.")
+               + " A 'by' time is an upper bound (the rate was measured then only); times come from different trials, "
+                 "populations and protocols, so compare them with care.")
     durability = views.table_for(views.durability(ev, condition, tids))[["Treatment", "Condition", "Value", "Backing", "Sources", "Cell id"]]
-    return ChartView(fig, summary, views.table_for(data), f"onset-{condition}", durability,
-                     ("onset", version, condition, treatment_ids))
+    return ChartView(fig, summary, views.onset_point_table(points), f"onset-{measure}-{condition}", durability,
+                     ("onset", version, condition, treatment_ids, measure), notice=data.notice)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -225,22 +235,23 @@ def phone_framed(_view: ChartView, key: tuple, source_line: str, as_of: str, lin
 def steady_frame(ev: Evidence, view: ChartView, present: bool) -> tuple[int, int, int] | None:
     """The frame a per-condition chart keeps while the condition changes: None for other charts and for
     all conditions at once (a longer chart of its own)."""
-    chart, version, condition, treatment_ids = (view.key + (None,) * 4)[:4]
+    chart, version, condition, treatment_ids, measure = (view.key + (None,) * 5)[:5]
     if chart != "onset" or condition == views.ALL:
         return None
-    return _onset_frame(ev, version, treatment_ids, present)
+    return _onset_frame(ev, version, treatment_ids, present, measure or views.ONSET_MEASURE_DEFAULT)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _onset_frame(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], present: bool) -> tuple[int, int, int]:
+def _onset_frame(_ev: Evidence, version: str, treatment_ids: tuple[str, ...], present: bool,
+                 measure: str = views.ONSET_MEASURE_DEFAULT) -> tuple[int, int, int]:
     """The largest height, left and bottom margins of the onset chart over the single conditions, for these
-    treatments. Drawn in this frame, a condition change changes what is inside the chart but never its
+    treatments and this measure. Drawn in this frame, a condition change changes what is inside the chart but never its
     size or its plot area: the time axis stays at the same place on the shared screen, so a class can
     flip between two conditions and compare the points, and nothing below the chart moves. (It did not
     measurably speed up the condition change; see bench/README.md.)"""
     sizes = []
     for condition in _ev.conditions["condition_id"]:
-        view = onset(_ev, version, condition, treatment_ids)
+        view = onset(_ev, version, condition, treatment_ids, measure)
         fig = framed(view, view.key, views.source_line(view.table), _ev.as_of, "", present)
         sizes.append((int(fig.layout.height or 0), int(fig.layout.margin.l or 0), int(fig.layout.margin.b or 0)))
     return tuple(max(size[i] for size in sizes) for i in range(3))

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pandas as pd
 import segno
 
-from . import bib, claimcheck
+from . import bib, claimcheck, views
 from .data import Evidence
 from .rules import text as _str
 from .text import DISCLAIMER
@@ -31,7 +31,8 @@ FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Obli
 CHART_WIDTH_PX = 1216  # laid out at its on-screen width at 1280x720 (what the chart layouts are made for), scaled to the text width
 # Columns of the page tables that the handout leaves out: ids, long source lists (the numbered references
 # replace them), raw numbers repeated in the value text.
-HIDDEN_COLUMNS = {"Sources", "Cell id", "Cells", "Claim id", "Comparison id", "Where", "Min", "Max", "Reviewed", "Status"}
+HIDDEN_COLUMNS = {"Sources", "Cell id", "Cells", "Claim id", "Comparison id", "Where", "Min", "Max", "Reviewed", "Status",
+                  "Point id", "Min (days)", "Max (days)", "Figures", "Derivation", "Note"}
 REFS = "Refs"
 MAX_GRID_COLUMNS = 8  # a wider table is printed as one block of "column: value" lines per row
 
@@ -126,6 +127,14 @@ class _Refs:
             ev.citations["cell_id"], ev.citations["source_id"], ev.citations["locator"],
             ev.citations["figures"] if "figures" in ev.citations else [None] * len(ev.citations))}
         self.cells_of: dict[str, list[str]] = {}  # source -> the cells of this handout that cite it
+        # Onset points (onset_points.csv) cite their source like a cell: its locator and figures, named as a viewer reads them.
+        points = ev.onset_points if "point_id" in ev.onset_points.columns else pd.DataFrame(columns=["point_id"])
+        self.point_names: dict[str, str] = {}
+        for p in points.to_dict("records"):
+            self.by_cell.setdefault(p["point_id"], [p["source_id"]])
+            self.reports[(p["point_id"], p["source_id"])] = (p.get("locator"), p.get("figures"))
+            self.point_names[p["point_id"]] = (f"{ev.name('treatment_short', p['treatment_id'])} · time to "
+                                               f"{str(p['measure']).replace('_', ' ')} ({views.condition_label(ev, p['condition_id'])})")
 
     def _used(self, cell_ids) -> None:
         for cell in cell_ids:
@@ -159,6 +168,7 @@ class _Refs:
 
     def of_row(self, row: dict) -> list[int]:
         cells = [row["Cell id"]] if isinstance(row.get("Cell id"), str) else []
+        cells += [row["Point id"]] if isinstance(row.get("Point id"), str) else []
         cells += claimcheck.ids(row.get("Cells"))
         self._used(cells)
         sources = [s for c in cells for s in self.by_cell.get(c, [])]
@@ -195,7 +205,7 @@ def table_rows(part: Part, refs: _Refs) -> tuple[list[str], list[list[str]]]:
              and not (c == "Condition" and len(table) and table[c].nunique() == 1)]  # a single condition: in the header
     rows = []
     records = table.to_dict("records")
-    with_refs = any(k in table.columns for k in ("Cell id", "Cells", "Comparison id", "Claim id"))
+    with_refs = any(k in table.columns for k in ("Cell id", "Cells", "Comparison id", "Claim id", "Point id"))
     for record in records:
         row = [_str(record[c]) for c in shown]
         if with_refs:
@@ -594,7 +604,8 @@ def _references(ev: Evidence, refs: _Refs, styles, family: bool = False) -> list
         block = [Paragraph(f"{number}.&nbsp;{escape(bib.vancouver(source))}" + (f" {links}" if links else ""), styles["ref"])]
         for cell, locator, figures in ([] if family else refs.reported(sid)):  # what the source reports, per cell
             where = f" ({escape(locator)})" if locator else ""
-            block.append(Paragraph(f"<i>{escape(claimcheck.cell_link_text(ev, cell))}</i>{where}: the source reports "
+            name = refs.point_names.get(cell) or claimcheck.cell_link_text(ev, cell)
+            block.append(Paragraph(f"<i>{escape(name)}</i>{where}: the source reports "
                                    f"{escape(figures)}", styles["reports"]))
         story.append(KeepTogether(block))
     return story

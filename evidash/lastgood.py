@@ -144,7 +144,8 @@ def _log_problems(key: str, latest: Evidence, good: Served | None) -> None:
 def save_snapshot(data_dir: Path, ev: Evidence, saved_at: str) -> Path | None:
     """Write the exact bytes that validated to the cache (atomically: a new folder, then the pointer file
     replaced in one step). Never raises: without a cache the app still serves, it just has no snapshot."""
-    if not ev.files or any(raw is None for raw in ev.files.values()):
+    from .schema import OPTIONAL_FILES
+    if not ev.files or any(raw is None for name, raw in ev.files.items() if name not in OPTIONAL_FILES):
         return None
     base = snapshot_dir(data_dir)
     target = base / f"v-{ev.version}"
@@ -153,7 +154,8 @@ def save_snapshot(data_dir: Path, ev: Evidence, saved_at: str) -> Path | None:
         if not (target / POINTER).is_file():
             tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=base))
             for name, raw in ev.files.items():
-                (tmp / name).write_bytes(raw)
+                if raw is not None:  # a missing optional file stays missing in the snapshot
+                    (tmp / name).write_bytes(raw)
             changelog = Path(data_dir) / CHANGELOG
             if changelog.is_file():
                 shutil.copyfile(changelog, tmp / CHANGELOG)
@@ -186,11 +188,14 @@ def load_snapshot(data_dir: Path) -> Served | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     files = {}
-    from .schema import TABLES
+    from .schema import OPTIONAL_FILES, TABLES
     for name in TABLES:
         try:
             files[name] = (folder / name).read_bytes()
         except OSError:
+            if name in OPTIONAL_FILES:
+                files[name] = None
+                continue
             return None
     ev = load_evidence(folder, Snapshot(files, str(meta.get("version", "")), True))
     if not ev.ok:

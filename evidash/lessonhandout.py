@@ -35,7 +35,7 @@ def step_parts(ev: Evidence, step: lessons.Step, link: str) -> list[handout.Part
                 {"Cell": [views.headline(c)], "What it says": [str(c["value"])], "Cell id": [cell]})))
         return parts
     if page == "onset":
-        view = figures.onset(ev, ev.version, condition, tids)
+        view = figures.onset(ev, ev.version, condition, tids, _value(step, "measure", ev) or views.ONSET_MEASURE_DEFAULT)
         return [_chart(ev, view, link), handout.Part(heading="Durability, relapse and maintenance", table=view.companion_table)]
     if page in ("setting", "cost"):
         view = getattr(figures, page)(ev, ev.version, tids)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .problems import Problem
-from .schema import TABLES, empty_frame, required_columns
+from .schema import OPTIONAL_FILES, TABLES, empty_frame, required_columns
 
 LINE = "_line"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -150,6 +150,12 @@ def read_tables(data_dir: Path | str, files: dict[str, bytes | None] | None = No
     for name, model in TABLES.items():
         raw = files.get(name)
         frame = None
+        if raw is None and name in OPTIONAL_FILES:  # an optional file not yet made: an empty table, no problem
+            frame = empty_frame(model)
+            frame[LINE] = pd.Series(dtype="int64")
+            out.frames[name] = frame
+            out.missing[name] = set()
+            continue
         if raw is None:
             out.problems.append(Problem(name, None, None, "file not found in the data folder"))
         else:

@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from .problems import Problem
-from .rules import blank, id_list, number, numbers_in  # noqa: F401  (numbers_in: used here and by tests)
+from .rules import ONSET_POINT_NUMBER_COLUMNS, blank, id_list, number, numbers_in  # noqa: F401  (numbers_in: used here and by tests)
 
 # Numbers in running text: thousands separators are removed first ("1,409" -> 1409), signs are ignored
 # (a range "6-24" is 6 and 24, not -24).
@@ -54,6 +54,7 @@ VIEWER_TEXT = {
     "claims.csv": ("claim", "claim_plain", "reason", "meaning_plain"),
     "comparisons.csv": ("study", "outcome", "result_a", "result_b", "note"),
     "course_costs.csv": ("component", "figures", "derivation", "note"),
+    "onset_points.csv": ("protocol_name", "result", "comparator", "figures", "derivation", "note"),
 }
 
 
@@ -242,7 +243,30 @@ def course_cost_problems(ctx: Context, severity: str) -> list[Problem]:
     return out
 
 
-RULES = (citation_problems, cell_problems, source_problems, internal_label_problems, course_cost_problems)
+def onset_point_problems(ctx: Context, severity: str) -> list[Problem]:
+    """Every number of an onset point's result and its days_min/days_max is in the row's figures (the source's own
+    numbers) or in its derivation (our arithmetic: weeks x 7, hours ÷ 24), as for a cell's headline and values."""
+    frame, out = ctx.frames.get("onset_points.csv"), []
+    if frame is None or "onset_points.csv" in ctx.unreadable:
+        return out
+    for index, row in zip(frame.index, frame.to_dict("records")):
+        available = numbers_in(row.get("figures")) + numbers_in(row.get("derivation"))
+        line = ctx.line(frame, index)
+        lost = missing_numbers(numbers_in(row.get("result")), available)
+        if lost:
+            out.append(Problem("onset_points.csv", line, "result", f"{', '.join(map(_g, lost))} in the result "
+                                                                   f"{'is' if len(lost) == 1 else 'are'} not in the row's "
+                                                                   "figures or in its derivation", severity))
+        for column in ONSET_POINT_NUMBER_COLUMNS:
+            value = number(row.get(column))
+            if value is not None and missing_numbers([value], available):
+                out.append(Problem("onset_points.csv", line, column,
+                                   f"{column} {_g(value)} is not in the row's figures or in its derivation", severity))
+    return out
+
+
+RULES = (citation_problems, cell_problems, source_problems, internal_label_problems, course_cost_problems,
+         onset_point_problems)
 
 
 def problems(frames: dict[str, pd.DataFrame], unreadable: set[str], line, severity: str = "error") -> list[Problem]:

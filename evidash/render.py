@@ -334,6 +334,9 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     row.download_button("Chart as SVG", lambda: to_image(fig, "svg"), file_name=f"{filename}.svg",
                         mime="image/svg+xml", key=f"svg_{chart}", icon=":material/image:", on_click="ignore")
     cited = sources_of(ev, table["Cell id"]) if "Cell id" in table.columns else ev.sources.iloc[0:0]
+    if "Point id" in table.columns:  # the onset chart: the sources of its points (onset_points.csv)
+        used = ev.onset_points.loc[ev.onset_points["point_id"].isin(list(table["Point id"])), "source_id"]
+        cited = ev.sources[ev.sources["source_id"].isin(set(used.dropna()))]
     if "Row id" in table.columns:  # a course-cost panel: the sources of its components and references
         used = ev.course_costs.loc[ev.course_costs["row_id"].isin(list(table["Row id"])), "source_id"]
         cited = ev.sources[ev.sources["source_id"].isin(set(used.dropna()))]

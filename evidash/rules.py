@@ -526,6 +526,32 @@ COURSE_COST_RULES = (
 )
 
 
+# --- onset_points.csv: one reported time to one onset measure (issue 20 part 3) ------------------------------
+ONSET_POINT_NUMBER_COLUMNS = ("days_min", "days_max")  # with every number of result: in figures or derivation
+POINT_ID_PATTERN = r"^[a-z0-9][a-z0-9_]*\.[a-z0-9][a-z0-9_]*\.[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)?$"
+
+
+def _point_id_prefix(row: dict) -> str:
+    return ".".join(text(row.get(column)) for column in ("treatment_id", "condition_id", "measure"))
+
+
+def _point_id_misfit(row: dict) -> bool:
+    point_id, prefix = text(row.get("point_id")), _point_id_prefix(row)
+    return bool(point_id) and point_id != prefix and not point_id.startswith(prefix + ".")
+
+
+ONSET_POINT_RULES = (
+    RowRule("days_min_le_days_max", "days_max",
+            lambda r: None not in _numbers(r, "days_min", "days_max") and number(r["days_min"]) > number(r["days_max"]),
+            lambda r: f"days_max {number(r['days_max']):g} is smaller than days_min {number(r['days_min']):g}"),
+    RowRule("point_id_names_its_row", "point_id", _point_id_misfit,
+            lambda r: (f"point_id '{r['point_id']}' must be '{_point_id_prefix(r)}' or '{_point_id_prefix(r)}.<suffix>' "
+                       "(treatment, condition and measure of the row)")),
+    RowRule("onset_single_study_needs_n", "n",
+            lambda r: r.get("design") in SINGLE_STUDY_DESIGNS and number(r.get("n")) is None,
+            lambda r: f"a time from a single study ({r['design']}) needs its size n"),
+)
+
 # --- Foreign keys: every id a file names exists in the file it points at ----------------------------
 @dataclass(frozen=True)
 class ForeignKey:
@@ -560,4 +586,7 @@ FOREIGN_KEYS = (
     ForeignKey("comparisons.csv", "also_conditions", "conditions.csv", "condition_id", "condition", is_list=True),
     ForeignKey("course_costs.csv", "treatment_id", "treatments.csv", "treatment_id", "treatment"),
     ForeignKey("course_costs.csv", "source_id", "sources.csv", "source_id", "source"),
+    ForeignKey("onset_points.csv", "treatment_id", "treatments.csv", "treatment_id", "treatment"),
+    ForeignKey("onset_points.csv", "condition_id", "conditions.csv", "condition_id", "condition"),
+    ForeignKey("onset_points.csv", "source_id", "sources.csv", "source_id", "source"),
 )

@@ -15,7 +15,7 @@ from pandera.typing import Series
 from . import vocab
 from .rules import (
     ATTRIBUTE_RULES, CELL_RULES, CLAIM_RULES, COMPARISON_RULES, COURSE_COST_RULES, DATE_PATTERN, EFFECT_RULES,
-    HEADLINE_MAX, MIN_LE_MAX,
+    HEADLINE_MAX, MIN_LE_MAX, ONSET_POINT_RULES, POINT_ID_PATTERN,
     PRICE_YEAR_BASES, SOURCE_RULES, row_rules,
 )
 
@@ -283,6 +283,32 @@ class CourseCostSchema(pa.DataFrameModel):
         strict = False
 
 
+@row_rules(*ONSET_POINT_RULES)
+class OnsetPointSchema(pa.DataFrameModel):
+    """One reported time to one onset measure (first improvement, response, remission) for a treatment in a condition."""
+    point_id: Series[str] = pa.Field(str_matches=POINT_ID_PATTERN, unique=True)
+    treatment_id: Series[str]
+    condition_id: Series[str]
+    measure: Series[str] = pa.Field(isin=vocab.ids(vocab.ONSET_MEASURES))
+    protocol: Series[str] = pa.Field(isin=vocab.ids(vocab.ONSET_PROTOCOLS))
+    protocol_name: Series[str] = pa.Field(str_length={"max_value": 80})
+    days_min: Series[float] = pa.Field(coerce=True, gt=0)
+    days_max: Series[float] = pa.Field(coerce=True, gt=0)
+    time_basis: Series[str] = pa.Field(isin=vocab.ids(vocab.TIME_BASES))
+    result: Series[str] = pa.Field(str_length={"max_value": 120})
+    comparator: Series[str] = _optional(str_length={"max_value": 60})
+    design: Series[str] = pa.Field(isin=DESIGNS)
+    n: Series[float] = _optional(coerce=True, ge=1)
+    source_id: Series[str]
+    locator: Series[str]
+    figures: Series[str] = pa.Field(str_length={"max_value": 600})  # the source's own numbers at the locator
+    derivation: Series[str] = _optional(str_length={"max_value": 300})  # our arithmetic (weeks x 7, hours ÷ 24)
+    note: Series[str] = _optional(str_length={"max_value": 400})
+    reviewed: Series[str] = pa.Field(str_matches=DATE_PATTERN, real_date=(), not_future=())
+
+    class Config:
+        strict = False
+
 # File name -> model. Order = load order (and the order problems are listed in).
 TABLES: dict[str, type[pa.DataFrameModel]] = {
     "treatments.csv": TreatmentSchema,
@@ -297,7 +323,9 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "claims.csv": ClaimSchema,
     "comparisons.csv": ComparisonSchema,
     "course_costs.csv": CourseCostSchema,
+    "onset_points.csv": OnsetPointSchema,
 }
+OPTIONAL_FILES = ("onset_points.csv",)  # a missing optional file is an empty table, not a problem
 for _model in TABLES.values():
     _model.__row_rules__ = getattr(_model, "__row_rules__", {})  # rule name -> RowRule ({} for a model without)
 

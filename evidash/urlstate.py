@@ -22,7 +22,7 @@ import streamlit as st
 
 from . import coursecost, headtohead, registry, views
 from .data import Evidence
-from .vocab import SOURCE_TYPE_LABELS
+from .vocab import ONSET_MEASURES, SOURCE_TYPE_LABELS
 
 ALL = views.ALL
 DEFAULT_MAX_TREATMENTS = 8  # larger data sets start with the first eight, so tables and charts stay legible
@@ -136,6 +136,9 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
           notice="The heatmap view in the link was not recognised, so the highest reported rate is shown."),
     Param("category", _side_effect_categories, lambda ev: (_side_effect_categories(ev) or [None])[0],
           notice="The side-effect category in the link was not recognised, so the first category is shown."),
+    Param("measure", lambda ev: list(ONSET_MEASURES), views.ONSET_MEASURE_DEFAULT,  # the onset chart's measure switch
+          notice=f"The onset measure in the link was not recognised, so {ONSET_MEASURES[views.ONSET_MEASURE_DEFAULT].short.lower()} "
+                 "is shown."),
     Param("audience", lambda ev: ["general", "family"], "general", kept=True,  # family mode (issue 21)
           notice="The audience in the link was not recognised, so the standard view is shown."),
     Param("present", _FLAG, "0", flag=True, kept=True, presenter=True),  # a bad value: normal view, silently

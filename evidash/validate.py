@@ -49,6 +49,7 @@ MESSAGES = {
     "isin": lambda value, check: f"{_quoted(value)} is not one of the allowed values {_args(check)}",
     "str_length": lambda value, check: f"text is too long ({len(str(value))} characters; {check})",
     "greater_than_or_equal_to": lambda value, check: f"{_quoted(value)} is out of range ({check})",
+    "greater_than": lambda value, check: f"{_quoted(value)} is out of range ({check})",
     "less_than_or_equal_to": lambda value, check: f"{_quoted(value)} is out of range ({check})",
     "real_date": lambda value, check: f"{_quoted(value)} is not a real date",
     "not_future": lambda value, check: f"{_quoted(value)} is in the future",
@@ -203,6 +204,7 @@ def _sources_problems(raw: RawTables) -> list[Problem]:
     blocked = {host.lower() for host in raw.frames["blocked_hosts.csv"]["host"].dropna()}
     cited = set(raw.frames["citations.csv"]["source_id"].dropna()) | set(raw.frames["effects.csv"]["source_id"].dropna())
     cited |= claim_and_comparison_sources(raw) | set(raw.frames["course_costs.csv"]["source_id"].dropna())
+    cited |= set(raw.frames["onset_points.csv"]["source_id"].dropna())
     first: dict[tuple[str, str], int | None] = {}
     for index, url, doi, source_id in zip(sources.index, sources["url"], sources["doi"], sources["source_id"]):
         row = _line(sources, index)

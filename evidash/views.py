@@ -11,7 +11,7 @@ from .data import Evidence
 from .rules import COST_ATTRIBUTES_UNIT as COST_UNIT
 from .rules import text as _text
 from .rules import SMALL_N, UNCONTROLLED_DESIGNS
-from .vocab import BAND_LABELS, DESIGN_LABELS, GROUP_LABELS, MEASURE_LABELS, SOURCE_TYPE_LABELS, TIER_LABELS
+from .vocab import BAND_LABELS, DESIGN_LABELS, GROUP_LABELS, MEASURE_LABELS, SOURCE_TIER, SOURCE_TYPE_LABELS, TIER_LABELS
 
 ALL = "all"
 NO_EVIDENCE_TEXT = "No evidence found"
@@ -660,3 +660,139 @@ def side_effect_heat(ev: Evidence, treatment_ids: list[str], mode: str = "highes
                 rec["Band"] += " · see note"
             out.append(rec)
     return pd.DataFrame(out)
+
+
+# --- Onset by measure (issue 20 part 3): onset_points.csv -------------------------------------------------
+ONSET_MEASURE_DEFAULT = "first_improvement"
+NO_ONSET_POINT_TEXT = "no time reported for this measure"
+ONSET_POINT_COLUMNS = ["Treatment", "Condition", "Protocol", "Measure", "Time", "Min (days)", "Max (days)", "Time basis",
+                       "Result", "Comparator", "Design", "n", "Sources", "Where", "Figures", "Derivation", "Note", "Point id"]
+
+
+@dataclass
+class OnsetView:
+    rows: pd.DataFrame  # one per chart row: Label, treatment_id, Treatment, condition_id, protocol, variant, has_point
+    points: pd.DataFrame  # one per reported time of the measure, with its row's Label and what the chart and table show
+    notice: str | None  # said above the chart when the condition has no onset_points rows at all
+
+
+def _time_unit(days: float) -> tuple[float, str]:
+    if days < 1 / 24:
+        return 1440, "minutes"
+    if days < 1:
+        return 24, "hours"
+    if days < 14:
+        return 1, "days"
+    return 1 / 7, "weeks"
+
+
+def time_text(low: float, high: float) -> str:
+    """A time in days as read aloud: '4 hours', '2–4 hours', '1 day', '8–14 days', '3–4 weeks' (the unit of the
+    longer end; weeks only for whole weeks, else days)."""
+    factor, unit = _time_unit(high)
+    if unit == "weeks" and any(abs(v / 7 - round(v / 7)) > 1e-9 for v in (low, high)):
+        factor, unit = 1, "days"
+    digits = 0 if unit == "minutes" else 1
+    a, b = (f"{round(v * factor, digits):g}" for v in (low, high))
+    if unit == "days" and a == b == "1":
+        return "1 day"
+    if unit == "weeks" and a == b == "1":
+        return "1 week"
+    return f"{a} {unit}" if a == b else f"{a}–{b} {unit}"
+
+
+def _variant(protocol_name) -> str:
+    """The short name of an accelerated protocol: 'SNT' from 'SNT: 10 iTBS sessions a day for 5 days' ('' if none)."""
+    head, colon, _ = _text(protocol_name).partition(":")
+    return head.strip() if colon and 0 < len(head.strip()) <= 20 else ""
+
+
+def _row_label(treatment: str, protocol: str, variant: str, condition: str | None) -> str:
+    label = treatment if condition is None else f"{treatment} — {condition}"
+    if protocol == "accelerated":
+        label += " · accelerated" + (f" ({variant})" if variant else "")
+    return label
+
+
+def onset_points(ev: Evidence, condition: str, treatment_ids: list[str], measure: str = ONSET_MEASURE_DEFAULT) -> OnsetView:
+    """The onset chart for one measure: one row per (treatment, protocol) for every chosen treatment, with or without a
+    point (never dropped); an accelerated protocol gets its own labelled row wherever the condition has one. With all
+    conditions, rows for each of the first MAX_CONDITION_ROWS conditions that have onset points."""
+    from .data import caution
+    from .vocab import ONSET_MEASURES, ONSET_PROTOCOLS, TIME_BASES
+    from .schema import OnsetPointSchema, empty_frame
+    p = ev.onset_points if "point_id" in ev.onset_points.columns else empty_frame(OnsetPointSchema)
+    p = p[p["treatment_id"].isin(treatment_ids)]
+    conditions = ev.conditions
+    if condition == ALL:
+        conditions = conditions[conditions["condition_id"].isin(set(p["condition_id"]))].head(MAX_CONDITION_ROWS)
+    else:
+        conditions = conditions[conditions["condition_id"] == condition]
+    p = p[p["condition_id"].isin(conditions["condition_id"])].copy()
+    names = ev.names("treatment_short")
+    cond_names = dict(zip(ev.conditions["condition_id"], ev.conditions["short_name"]))
+    p["variant"] = [_variant(n) if pr == "accelerated" else "" for n, pr in zip(p["protocol_name"], p["protocol"])] if len(p) else ""
+    rows = []
+    cond_list = list(conditions["condition_id"]) if len(conditions) else [None]
+    for cond in cond_list:
+        for t in treatment_table(ev, treatment_ids).itertuples(index=False):
+            mine = p[(p["treatment_id"] == t.treatment_id) & (p["condition_id"] == cond)]
+            variants = [("standard", "")] + sorted({("accelerated", v) for v in mine.loc[mine["protocol"] == "accelerated", "variant"]})
+            for protocol, variant in variants:
+                shown = None if condition != ALL or cond is None else cond_names.get(cond, cond)
+                rows.append({"Label": _row_label(t.short_name, protocol, variant, shown), "treatment_id": t.treatment_id,
+                             "Treatment": t.short_name, "condition_id": cond, "protocol": protocol, "variant": variant})
+    rows = pd.DataFrame(rows, columns=["Label", "treatment_id", "Treatment", "condition_id", "protocol", "variant"])
+    key = dict(zip(zip(rows["treatment_id"], rows["condition_id"], rows["protocol"], rows["variant"]), rows["Label"]))
+    pts = p[p["measure"] == measure].copy()
+    pts["Label"] = [key.get((a, b, c, d)) for a, b, c, d in zip(pts["treatment_id"], pts["condition_id"], pts["protocol"], pts["variant"])]
+    pts = pts.dropna(subset=["Label", "days_min", "days_max"])
+    src = ev.sources.set_index("source_id")
+    title = src["title"].to_dict() if len(src) else {}
+    kind = src["source_type"].map(SOURCE_TYPE_LABELS).to_dict() if len(src) else {}
+    tier = src["source_type"].map(SOURCE_TIER).map(TIER_LABELS).to_dict() if len(src) else {}
+    pts["Treatment"] = pts["treatment_id"].map(names)
+    pts["Condition"] = pts["condition_id"].map(cond_names)
+    pts["Measure"] = ONSET_MEASURES[measure].label if measure in ONSET_MEASURES else measure
+    pts["Time"] = [f"{TIME_BASES[b].word} {time_text(lo, hi)}" if b in TIME_BASES else time_text(lo, hi)
+                   for b, lo, hi in zip(pts["time_basis"], pts["days_min"], pts["days_max"])]
+    pts["Time basis"] = pts["time_basis"].map(lambda b: TIME_BASES[b].label if b in TIME_BASES else b)
+    pts["Symbol"] = pts["time_basis"].map(lambda b: TIME_BASES[b].symbol if b in TIME_BASES else "circle")
+    pts["caution"] = [caution(d, n) for d, n in zip(pts["design"], pts["n"])]
+    pts["Design"] = pts["design"].map(lambda d: DESIGN_LABELS.get(d, d))
+    pts["Protocol"] = [f"{ONSET_PROTOCOLS[pr].short if pr in ONSET_PROTOCOLS else pr}: {_text(n)}"
+                       for pr, n in zip(pts["protocol"], pts["protocol_name"])]
+    pts["Sources"] = [f"{title.get(s, s)} [{kind.get(s, '?')}]" for s in pts["source_id"]]
+    pts["Backing"] = pts["source_id"].map(tier).fillna("")
+    pts["value"] = [f"{t}: {_text(r)}" for t, r in zip(pts["Time"], pts["result"])]
+    pts["Method"] = [", ".join(x for x in (d, f"n={int(n):,}" if pd.notna(n) else "", (_text(c) if _text(c).lower().startswith("none") else f"vs {_text(c)}") if _text(c) else "") if x)
+                     + f" · {pr}" + (f" · ⚠ {cau}" if cau else "") + f"<br>Where: {_text(loc)}"
+                     for d, n, c, pr, cau, loc in zip(pts["Design"], pts["n"], pts["comparator"], pts["Protocol"], pts["caution"],
+                                                      pts["locator"])]
+    order = {label: i for i, label in enumerate(rows["Label"])}
+    pts = pts.assign(_row=pts["Label"].map(order)).sort_values(["_row", "days_min"], kind="stable").drop(columns="_row")
+    flagged = set(pts.loc[pts["caution"] != "", "Label"])
+    rows["has_point"] = rows["Label"].isin(set(pts["Label"]))
+    rows["caution"] = rows["Label"].isin(flagged)
+    shown = {label: f"{label} ⚠" if label in flagged else label for label in rows["Label"]}
+    rows["Label"] = rows["Label"].map(shown)
+    pts["Label"] = pts["Label"].map(shown)
+    notice = None
+    if not len(p):
+        where = "any condition" if condition == ALL else condition_label(ev, condition).lower()
+        notice = (f"No time to first improvement, response or remission is recorded for {where} yet, so every "
+                  "treatment's row below is empty. Each treatment's own onset finding, with its source, is on the "
+                  "overview (onset row).")
+    return OnsetView(rows.reset_index(drop=True), pts.reset_index(drop=True), notice)
+
+
+def onset_point_table(points: pd.DataFrame) -> pd.DataFrame:
+    """The table under the onset chart (and its CSV): exactly the plotted points, each with its source and locator."""
+    out = pd.DataFrame({
+        "Treatment": points["Treatment"], "Condition": points["Condition"], "Protocol": points["Protocol"],
+        "Measure": points["Measure"], "Time": points["Time"], "Min (days)": points["days_min"], "Max (days)": points["days_max"],
+        "Time basis": points["Time basis"], "Result": points["result"], "Comparator": points["comparator"],
+        "Design": points["Design"], "n": points["n"], "Sources": points["Sources"], "Where": points["locator"],
+        "Figures": points["figures"], "Derivation": points["derivation"], "Note": points["note"], "Point id": points["point_id"],
+    }, columns=ONSET_POINT_COLUMNS)
+    return out.reset_index(drop=True)

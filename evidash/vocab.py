@@ -193,6 +193,35 @@ COST_STATUSES = {  # a component's price: found, searched and not found, or not 
 }
 
 
+# --- onset_points.csv (issue 20 part 3): one reported time to one onset measure --------------------------
+ONSET_MEASURES = {  # the onset page's measure switch, in its order
+    "first_improvement": Term("first improvement", "First improvement"),
+    "response": Term("response (at least a 50% fall on a named scale)", "Response"),
+    "remission": Term("remission (below a named cut-off)", "Remission"),
+}
+ONSET_PROTOCOLS = {  # which protocol a time comes from: the one most patients receive, or a named faster variant
+    "standard": Term("standard protocol", "standard"),
+    "accelerated": Term("accelerated protocol", "accelerated"),
+}
+
+
+@dataclass(frozen=True)
+class TimeBasis:
+    label: str  # what kind of time it is, in words (tables, hover)
+    word: str  # the word before the time on the chart and in tables: "by 7 days", "median 14 days"
+    symbol: str  # the plotly marker of a point with this basis (a key under the chart's title says which)
+    key: str  # the words beside the marker in that key
+
+
+TIME_BASES = {  # what a reported time is
+    "median": TimeBasis("median time to the measure (time-to-event)", "median", "diamond", "median"),
+    "mean": TimeBasis("mean time to the measure (time-to-event)", "mean", "square", "mean"),
+    "earliest_difference": TimeBasis("first assessment with a significant difference (onset may be earlier)",
+                                     "first significant at", "circle", "first significant at (may be earlier)"),
+    "assessed_at": TimeBasis("rate at that time point only (the time is an upper bound)", "by", "triangle-left",
+                             "by (measured then only)"),
+}
+
 # Derived views used across the package (computed from the tables above, never declared twice).
 SOURCE_TYPE_LABELS = labels(SOURCE_TYPES)
 SOURCE_TIER = {key: row.tier for key, row in SOURCE_TYPES.items()}

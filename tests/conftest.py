@@ -103,6 +103,13 @@ MINI = {
         "alpha_ref,alpha,us_medicare_2026,reference,Test HTA: first month,priced,4720,6785,USD,2019,,,,news2019_price,"
         "Paragraph 2,first month $4720 to $6785,,,2026-11-01\n"
     ),
+    "onset_points.csv": (
+        "point_id,treatment_id,condition_id,measure,protocol,protocol_name,days_min,days_max,time_basis,result,comparator,"
+        "design,n,source_id,locator,figures,derivation,note,reviewed\n"
+        "alpha.mdd.first_improvement,alpha,mdd,first_improvement,standard,one dose,0.083,1,earliest_difference,"
+        "MADRS lower than placebo from 2 h,placebo,rct,120,smith2020_trial,Abstract: Results,"
+        "MADRS lower than placebo from 2 h to 1 day; n=120,2 h ÷ 24 = 0.083 days,,2026-11-01\n"
+    ),
 }
 
 

@@ -17,7 +17,8 @@ VOCABULARIES = {"group": vocab.GROUPS, "status": vocab.STATUSES, "source_type": 
                 "category": vocab.CATEGORIES, "measure": vocab.MEASURES, "design": vocab.DESIGNS, "verdict": vocab.VERDICTS,
                 "topic": vocab.CLAIM_TOPICS, "basis": vocab.COST_BASES, "kind": vocab.COST_KINDS,
                 "cost status": vocab.COST_STATUSES, "comparator_type": vocab.COMPARATOR_TYPES, "use": vocab.USES,
-                "attribution": vocab.ATTRIBUTIONS}
+                "attribution": vocab.ATTRIBUTIONS, "onset measure": vocab.ONSET_MEASURES, "protocol": vocab.ONSET_PROTOCOLS,
+                "time_basis": vocab.TIME_BASES}
 
 
 def _named(text: str, word: str) -> bool:

@@ -16,7 +16,7 @@ from evidash.data import load_evidence
 from evidash.text import DISCLAIMER
 from evidash.urlstate import default_treatments
 
-from .conftest import BASE, DATA
+from .conftest import BASE, DATA, rows
 from .conftest import app as run_app
 
 EV = load_evidence(DATA)
@@ -137,11 +137,13 @@ def test_chart_page_handout_draws_the_chart_as_vector_with_its_references():
     at = app("pages/onset.py", condition="trd")
     pdf, _ = download_handout(at)
     shown = default_treatments(EV)
-    onset = views.onset(EV, "trd", shown)
+    # The chart plots onset_points.csv rows of the default measure (first improvement): their sources are the references.
+    points = [r for r in rows("onset_points.csv") if r["condition_id"] == "trd" and r["measure"] == "first_improvement"
+              and r["treatment_id"] in shown]
     reader = assert_handout(pdf, "Treatment-resistant depression", [NAMES[t] for t in shown],
-                            cited_titles(onset["cell_id"]), f"{BASE}/onset?condition=trd")
+                            {TITLES[r["source_id"]] for r in points}, f"{BASE}/onset?condition=trd")
     text = flat(read(pdf)[0])
-    assert "Onset: time to a first effect" in text, "the chart's own text is in the PDF (vector, not a picture)"
+    assert "Onset: time to first improvement" in text, "the chart's own text is in the PDF (vector, not a picture)"
     assert not reader.pages[0].images, "no raster image: chart and QR code are vector drawings"
 
 

@@ -59,8 +59,8 @@ def test_every_page_renders_its_content(page):
         at.run()
         labels = [b.proto.label for b in at.get("download_button")]
         assert "Download data (CSV)" in labels and "Chart as PNG" in labels and "Chart as SVG" in labels
-        # The rows it plots, by id: cells, or the components of a course cost (the cost page's first chart).
-        assert {"Cell id", "Row id"} & set(at.expander[0].dataframe[0].value.columns)
+        # The rows it plots, by id: cells, the components of a course cost (the cost page's first chart), or onset points.
+        assert {"Cell id", "Row id", "Point id"} & set(at.expander[0].dataframe[0].value.columns)
 
 
 def test_condition_switch_changes_evidence_row(ev):

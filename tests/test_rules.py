@@ -32,6 +32,7 @@ DIRECTION_WITHOUT_EFFECT = ("effect_first and higher_favours describe a reported
                             "effect or interval")
 NEEDS = "a reported number must say what it measures and how it was obtained: {} is required"
 CC = "course_costs.csv"
+OP = "onset_points.csv"
 COST_SOURCED = ("an amount must be sourced and dated: source_id, locator, figures (the source's own numbers), "
                 "currency and price_year are required")
 
@@ -251,6 +252,11 @@ ROW_CASES = {
                                                                           "comparator arm: leave comparator_name and n_comparator empty"),
     "rate_needs_figures": ("effects.csv", 2, dict(figures="", derivation="12 and 4 of 150 each"), "figures",
                            "a rate needs figures: what the source itself prints (numbers as printed, arm sizes)"),
+    "days_min_le_days_max": (OP, 2, dict(days_min="2"), "days_max", "days_max 1 is smaller than days_min 2"),
+    "point_id_names_its_row": (OP, 2, dict(measure="remission"), "point_id",
+                               "point_id 'alpha.mdd.first_improvement' must be 'alpha.mdd.remission' or "
+                               "'alpha.mdd.remission.<suffix>' (treatment, condition and measure of the row)"),
+    "onset_single_study_needs_n": (OP, 2, dict(n=""), "n", "a time from a single study (rct) needs its size n"),
     "headline_types_known": ("attributes.csv", 2, dict(headline_types="label;gossip"), "headline_types",
                              "unknown source type(s) 'gossip' (separate several with ';')"),
 }
@@ -295,6 +301,11 @@ def test_every_row_rule_has_a_case():
     [(CC, 3, dict(status="not_covered", note="Not a service this basis pays for; priced on the self-pay basis."))],
     [(CC, 3, dict(source_id="", locator="", figures=""))],  # a not_priced component may name no source
     [(CC, 2, dict(units_low="12"))], [(CC, 4, dict(unit_cost_high=""))],  # one number: low == high
+    [(OP, 2, dict(days_min="1"))],  # one time: min == max
+    [(OP, 2, dict(point_id="alpha.mdd.first_improvement.snt", protocol="accelerated"))],  # a suffix names a variant
+    [(OP, 2, dict(design="meta_analysis", n=""))],  # a pooled time needs no n
+    [(OP, 2, dict(comparator="", derivation="", days_min="1", result="lower than placebo"))],  # 1 is in the figures
+    [(OP, 2, dict(time_basis="median", result="median 1 day to a lower MADRS"))],
     [("claims.csv", 2, dict(concerns="alpha;beta", cell_ids="alpha.mdd.onset;beta.mdd.onset"))],  # a listed cell without citations
     [("effects.csv", 2, dict(comparator_type="none", comparator_rate="", comparator_name="", n_comparator=""))],  # uncontrolled
     [("effects.csv", 2, dict(comparator_rate="", n_comparator=""))],  # controlled, the comparator's rate not reported
@@ -310,7 +321,7 @@ def test_valid_edge_passes(raw, edits):
 
 
 # --- Dates: reviewed is a real day, not in the future --------------------------------------------------
-@pytest.mark.parametrize("file", ["cells.csv", "claims.csv", "comparisons.csv"])
+@pytest.mark.parametrize("file", ["cells.csv", "claims.csv", "comparisons.csv", OP])
 @pytest.mark.parametrize("value,message", [("2026-02-30", "'2026-02-30' is not a real date"),
                                            ("2999-01-01", "'2999-01-01' is in the future")])
 def test_reviewed_is_a_real_past_date(raw, file, value, message):
@@ -339,6 +350,9 @@ FK_CASES = {
     ("comparisons.csv", "also_conditions"): ("ptsd;flu", "unknown condition 'flu' (not in conditions.csv)"),
     ("course_costs.csv", "treatment_id"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
     ("course_costs.csv", "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
+    (OP, "treatment_id"): ("gamma", "unknown treatment 'gamma' (not in treatments.csv)"),
+    (OP, "condition_id"): ("flu", "unknown condition 'flu' (not in conditions.csv)"),
+    (OP, "source_id"): ("made_up", "unknown source 'made_up' (not in sources.csv)"),
 }
 
 
@@ -948,3 +962,57 @@ def test_a_lesson_file_problem_is_printed_by_the_validator(real_copy, capsys):
     assert main(["validate", str(real_copy)]) == 1
     out = capsys.readouterr().out
     assert "lessons/broken.toml:1:params.zzz: the page 'onset' does not read the URL parameter 'zzz'" in out
+
+
+# --- onset_points.csv: vocabularies, times above 0, unique ids, lengths, figures, numbers traced, optional file ---
+ONSET_CASES = [
+    ("measure", dict(measure="speed", point_id="alpha.mdd.speed"), "measure",
+     "'speed' is not one of the allowed values ('first_improvement', 'response', 'remission')"),
+    ("protocol", dict(protocol="turbo"), "protocol", "'turbo' is not one of the allowed values ('standard', 'accelerated')"),
+    ("time_basis", dict(time_basis="soonish"), "time_basis",
+     "'soonish' is not one of the allowed values ('median', 'mean', 'earliest_difference', 'assessed_at')"),
+    ("design", dict(design="hunch"), "design", "'hunch' is not one of the allowed values"),
+    ("days above 0", dict(days_min="0", derivation="0 to 1 day"), "days_min", "0.0 is out of range (greater_than(0))"),
+    ("figures required", dict(figures=""), "figures", "a value is required"),
+    ("protocol_name required", dict(protocol_name=""), "protocol_name", "a value is required"),
+    ("result length", dict(result="x" * 121), "result", "text is too long (121 characters; str_length(None, 120))"),
+    ("protocol_name length", dict(protocol_name="x" * 81), "protocol_name", "text is too long (81 characters; str_length(None, 80))"),
+    ("comparator length", dict(comparator="x" * 61), "comparator", "text is too long (61 characters; str_length(None, 60))"),
+    ("note length", dict(note="x" * 401), "note", "text is too long (401 characters; str_length(None, 400))"),
+    ("point_id form", dict(point_id="Alpha mdd"), "point_id", "'Alpha mdd' does not have the expected form"),
+    ("result in figures", dict(result="MADRS lower than placebo from 3 h"), "result",
+     "3 in the result is not in the row's figures or in its derivation"),
+    ("days_min in figures", dict(days_min="0.5"), "days_min", "days_min 0.5 is not in the row's figures or in its derivation"),
+    ("days_max in figures", dict(days_max="7"), "days_max", "days_max 7 is not in the row's figures or in its derivation"),
+    ("markup", dict(result="<b>fast</b>"), "result", MARKUP),
+    ("no internal label", dict(note="as alpha.mdd.onset says"), "note", LABEL),
+]
+
+
+@pytest.mark.parametrize("case", ONSET_CASES, ids=[c[0] for c in ONSET_CASES])
+def test_onset_point_check_in_words(raw, case):
+    _, edits, column, message = case
+    edit(raw, OP, 2, **edits)
+    problems = [p for p in found(raw) if p[:3] == (OP, 2, column) and p[4] == "error"]
+    assert [p for p in problems if p[3].startswith(message)], (message, problems)
+
+
+def test_onset_point_id_is_unique(raw):
+    line = add_row(raw, OP)
+    assert error(OP, line, "point_id", "'alpha.mdd.first_improvement' appears more than once; ids must be unique") in found(raw)
+
+
+def test_a_source_cited_only_by_an_onset_point_is_cited(raw):
+    edit(raw, OP, 2, source_id="payer2024_policy", figures="lower from 2 h; 1 day; n=120")
+    drop_rows(raw, "citations.csv", source_id="payer2024_policy")
+    drop_rows(raw, CC, source_id="payer2024_policy")
+    assert not [p for p in found(raw) if p[0] == "sources.csv" and "payer2024_policy" in p[3]]
+
+
+def test_a_missing_onset_points_file_is_an_empty_table(tmp_path):
+    from evidash.data import load_evidence
+    folder = write_mini(tmp_path / "data")
+    (folder / OP).unlink()
+    assert validate_raw(read_tables(folder)) == []
+    ev = load_evidence(folder)
+    assert ev.ok and len(ev.onset_points) == 0 and "point_id" in ev.onset_points.columns

@@ -83,7 +83,8 @@ def st(monkeypatch):
 
 def test_every_parameter_the_dashboard_has_always_used_is_declared_in_link_order():
     assert list(urlstate.PARAMS) == ["condition", "treatments", "group", "a", "b", "claim", "cell", "source",
-                                     "types", "basis", "heatmap", "category", "audience", "present", "step", "qr", "lesson"]
+                                     "types", "basis", "heatmap", "category", "measure", "audience", "present", "step",
+                                     "qr", "lesson"]
 
 
 def test_an_undeclared_name_is_refused_by_every_entry_point(st, ev):

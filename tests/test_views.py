@@ -94,8 +94,8 @@ def test_chart_left_margin_fits_the_longest_label(ev):
 
     one, one_label = margin("trd", False)
     every, every_label = margin(views.ALL, False)
-    # Row labels name the treatment and what its point measures ('IV ketamine · first improvement').
-    assert " · " in one_label and " — " in every_label
+    # Row labels name the treatment (and a protocol variant, 'TMS · accelerated (SNT)'); all conditions add the condition.
+    assert " — " in every_label and " — " not in one_label
     assert one == int(charts.text_width_px(one_label, 15) + charts.LABEL_PAD_PX)
     assert every > one and margin("trd", True)[0] > one
     assert charts.text_width_px("MMMM", 15) > charts.text_width_px("iiii", 15)

@@ -208,9 +208,10 @@ def test_csv_download_equals_what_the_page_shows(app_page, app_url, ev):
     with app_page.expect_download() as info:
         app_page.get_by_role("button", name=re.compile("Download data \\(CSV\\)")).click()
     frame = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()))
-    expected = views.table_for(views.onset(ev, "trd", list(ev.treatments["treatment_id"])))
-    assert list(frame["Cell id"]) == list(expected["Cell id"])
-    assert list(frame["Value"]) == list(expected["Value"])
+    shown_ids = list(ev.treatments["treatment_id"])[:8]  # the default treatments filter
+    expected = views.onset_point_table(views.onset_points(ev, "trd", shown_ids, views.ONSET_MEASURE_DEFAULT).points)
+    assert list(frame["Point id"]) == list(expected["Point id"])  # the onset chart plots onset_points.csv rows
+    assert list(frame["Result"]) == list(expected["Result"])
 
 
 def test_hostile_url_runs_nothing(app_page, app_url):
