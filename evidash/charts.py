@@ -108,9 +108,10 @@ def category_range(n: int) -> list[float]:
 
 def range_chart(df: pd.DataFrame, lo: str, hi: str, colours: dict[str, str], title: str, x_title: str,
                 log_days: bool = False, label: str = "Label", rows: list[str] | None = None,
-                empty_text: str = "no value reported") -> go.Figure:
+                empty_text: str | dict[str, str] = "no value reported") -> go.Figure:
     """Ranges (or points, min = max) on one row per label. With ``rows``, exactly those rows in that order: a row
-    without a value keeps its label and says ``empty_text`` (never silently dropped), even when no row has a value."""
+    without a value keeps its label and says ``empty_text`` (one text, or one per row label; never silently dropped),
+    even when no row has a value."""
     data = df.dropna(subset=[lo, hi])
     if not len(data) and not rows:
         return _empty(title, "No numeric values reported for this selection")
@@ -123,7 +124,8 @@ def range_chart(df: pd.DataFrame, lo: str, hi: str, colours: dict[str, str], tit
         fig.add_trace(go.Scatter(x=[1 if log_days else 0] * len(empty), y=empty, mode="markers", marker=dict(opacity=0),
                                  showlegend=False, hoverinfo="skip", name="rows without a value"))
         for r in empty:
-            fig.add_annotation(text=empty_text, x=0.01, xref="paper", y=r, yref="y", xanchor="left", showarrow=False,
+            text = empty_text.get(r, "no value reported") if isinstance(empty_text, dict) else empty_text
+            fig.add_annotation(text=text, x=0.01, xref="paper", y=r, yref="y", xanchor="left", showarrow=False,
                                font=dict(size=14, color="#555555", style="italic"), name="empty_row")
     fig.update_layout(template=TEMPLATE, title=title, height=max(280, 110 + 48 * len(order)), xaxis_title=x_title,
                       yaxis_title=None, hovermode="closest", legend_title_text="", margin=dict(t=90))

@@ -75,15 +75,22 @@ def setting(_ev: Evidence, version: str, treatment_ids: tuple[str, ...]) -> Char
     ev, tids = _ev, list(treatment_ids)
     nums = views.setting_numbers(ev, tids)
     nums["value"] = [f"{r.course_sessions_text}; {r.visit_minutes_text} per visit" for r in nums.itertuples()]
-    nums["Label"] = nums["Treatment"]
+    nums["Label"] = [f"{r.Treatment} · at least" if r.at_least else r.Treatment for r in nums.itertuples()]
     nums["Sources"] = "Derived: sessions per course × time in clinic per visit (see table for each source)"
     nums["Backing"] = "Derived from the cells below"
+    # Every shown treatment keeps its row: one without both numbers says which is missing.
     fig = charts.range_chart(nums, "hours_min", "hours_max", views.colour_map(ev),
                              "Total hours in clinic for a typical initial course (derived)",
-                             "Hours (sessions per course × time in clinic per visit, incl. required monitoring)")
+                             "Hours (sessions per course × time in clinic per visit, incl. required monitoring)",
+                             rows=list(nums["Label"]), empty_text=dict(zip(nums["Label"], nums["missing"])))
     known = nums.dropna(subset=["hours_min"])
-    summary = (f"{len(known)} of {len(nums)} treatments have both a course length and a time per visit, so a total time "
-               "in clinic can be derived; the others lack one of the two numbers.")
+    opened = list(nums.loc[nums["at_least"], "Treatment"])
+    gaps = [f"{r.Treatment} ({r.missing.removeprefix('not derivable: ')})" for r in nums.itertuples() if r.missing]
+    summary = (f"{len(known)} of {len(nums)} treatments have a course length and a time per visit, so a total time "
+               "in clinic can be derived"
+               + (f"; for {', '.join(opened)} the time per visit is a minimum, so the total is at least the value shown"
+                  if opened else "")
+               + (f". Not derivable: {'; '.join(gaps)}." if gaps else "."))
     table = views.table_for(views.attribute_table(ev, views.setting_numeric(ev), tids))
     text = views.wide(views.attribute_table(ev, views.setting_text(ev), tids), views.treatment_table(ev, tids))
     return ChartView(fig, summary, table, "setting-time", text, ("setting", version, treatment_ids))

@@ -338,8 +338,12 @@ def setting_numbers(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
             row[f"{aid}_cell"] = cell["cell_id"] if cell is not None else None
         keys = [f"{a}_{end}" for a in (COURSE_SESSIONS, VISIT_MINUTES) for end in ("min", "max")]
         known = all(pd.notna(row[k]) for k in keys)
-        row["hours_min"] = row[keys[0]] * row[keys[2]] / 60 if known else None
-        row["hours_max"] = row[keys[1]] * row[keys[3]] / 60 if known else None
+        lower = pd.notna(row[keys[0]]) and pd.notna(row[keys[2]])  # a minimum time per visit without a maximum
+        row["hours_min"] = row[keys[0]] * row[keys[2]] / 60 if lower else None
+        row["hours_max"] = row[keys[1]] * row[keys[3]] / 60 if known else row["hours_min"]
+        row["at_least"] = lower and not known  # an open upper end: the total is at least hours_min
+        row["missing"] = ("" if lower else "not derivable: " + " and ".join(
+            what for what, k in (("no course length", keys[0]), ("no time per visit", keys[2])) if pd.isna(row[k])) + " reported")
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evidash import views
+from evidash import figures, views
 from evidash.cite import escape_md, format_reference, source_link
 from evidash.data import load_evidence, summary
 
@@ -299,3 +299,22 @@ def test_a_long_source_is_cut_at_a_word_and_keeps_its_type():
 def test_not_applicable_is_never_said_twice():
     assert views.cell_text({"status": "not_applicable", "value": "Not applicable: talking therapy"}) == "Not applicable: talking therapy"
     assert views.cell_text({"status": "not_applicable", "value": "a talking therapy"}) == "Not applicable: a talking therapy"
+
+
+def test_hours_in_clinic_keeps_every_treatment_as_a_labelled_row(ev):
+    """A treatment without both a course length and a time per visit stays in the chart and says which is missing;
+    a time per visit that is only a minimum gives an 'at least' point (issue 20: nothing silently drops out)."""
+    tids = list(ev.treatments["treatment_id"])
+    view = figures.setting(ev, ev.version, tuple(tids))
+    nums = views.setting_numbers(ev, tids)
+    rows = list(view.fig.layout.yaxis.categoryarray)[::-1]
+    assert len(rows) == len(tids)
+    for row, name in zip(rows, ev.treatments["short_name"]):
+        assert row.startswith(name)
+    empty = {a.y: a.text for a in view.fig.layout.annotations if a.name == "empty_row"}
+    missing = nums.loc[nums["hours_min"].isna()]
+    assert set(empty) == set(missing["Treatment"])
+    assert all(text.startswith("not derivable: no ") for text in empty.values())
+    for r in nums.loc[nums["at_least"]].itertuples():
+        assert f"{r.Treatment} · at least" in rows and r.hours_min == r.hours_max
+        assert r.Treatment in view.summary
