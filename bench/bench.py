@@ -224,7 +224,8 @@ def warm_up(browser, server: Server, path: str, options: list[str]) -> dict:
             ctx = browser.new_context(viewport={"width": 1400, "height": 900})
             page, t = cold_load(ctx, url)
         out["first_visit_s"] = round(t, 3)
-        out["first_filter_s"] = round(filter_change(page, options[0]), 3)
+        if options:  # --page without a condition filter: cold loads only
+            out["first_filter_s"] = round(filter_change(page, options[0]), 3)
         for option in options[1:]:
             filter_change(page, option)
     finally:
@@ -241,7 +242,7 @@ def one_run(browser, server: Server, out: dict, changes: int) -> None:
     try:
         page, t = cold_load(ctx, out["url"])
         out["cold"].append(t)
-        for k in range(changes):
+        for k in range(changes if out["options"] else 0):
             out["filter"].append(filter_change(page, out["options"][k % len(out["options"])]))
     finally:
         ctx.close()
@@ -251,7 +252,7 @@ def summarise(out: dict, changes: int) -> None:
     f = out["filter"]  # in run order, ``changes`` per run
     out["filter_by_run_s"] = [round(statistics.median(f[i:i + changes]), 3) for i in range(0, len(f), changes)]
     out["cold_load_s"] = round(statistics.median(out["cold"]), 3)
-    out["filter_change_s"] = round(statistics.median(out["filter"]), 3)
+    out["filter_change_s"] = round(statistics.median(out["filter"]), 3) if out["filter"] else None
     out["cold_load_all"] = [round(x, 3) for x in out.pop("cold")]
     out["filter_change_all"] = [round(x, 3) for x in out.pop("filter")]
 
@@ -306,8 +307,9 @@ def measure_all(browser, servers: list[Server], targets: dict, runs: int, sessio
         for s in servers:
             one_run(browser, s, results[s.label], changes)
             r = results[s.label]
-            print(f"  [{s.label}] run {i + 1}/{runs}: cold {r['cold'][-1]:.3f} s, filter median "
-                  f"{statistics.median(r['filter'][-changes:]):.3f} s of {changes}", flush=True)
+            changed = (f", filter median {statistics.median(r['filter'][-changes:]):.3f} s of {changes}"
+                       if r["filter"] else "")
+            print(f"  [{s.label}] run {i + 1}/{runs}: cold {r['cold'][-1]:.3f} s{changed}", flush=True)
     for s in servers:
         summarise(results[s.label], changes)
         if sessions:
@@ -377,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--factor", type=float, default=100.0)
     ap.add_argument("--no-sessions", action="store_true", help="skip the 10-session load and RSS step (quicker)")
     ap.add_argument("--changes", type=int, default=5, help="filter changes per run (default 5)")
+    ap.add_argument("--page", default="/onset",
+                    help="the dashboard page to load (default /onset; only /onset is also measured on a condition change, "
+                         "other pages on cold loads)")
     ap.add_argument("--nav-floor", action="store_true",
                     help="also measure the bare page served through st.navigation (bench/floor_nav_app.py)")
     args = ap.parse_args(argv)
@@ -391,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     real_names = condition_names(REPO / "data")
     scaled_label = f"dashboard-{args.factor:g}x"
     # Two conditions whose onset charts both draw ranges (a change to an empty chart would be cheaper).
-    targets = {"dashboard": ("/onset", [real_names[1], real_names[0]])}
+    targets = {"dashboard": (args.page, [real_names[1], real_names[0]] if args.page == "/onset" else [])}
     scale_info = None
     try:
         if args.scale:

@@ -118,7 +118,8 @@ def _download_cell_ids(page) -> list[str]:
     with page.expect_download(timeout=30_000) as info:
         button.click()
     frame = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()))
-    return list(frame["Cell id"])
+    # The onset chart plots onset points (ids <treatment>.<condition>.<measure>); other charts plot cells.
+    return list(frame["Point id" if "Point id" in frame.columns else "Cell id"])
 
 
 def _log(rundir: Path) -> list[tuple[str, int, str, str]]:

@@ -16,7 +16,7 @@ from .test_browser import assert_no_exception, settle
 pytestmark = pytest.mark.e2e
 
 BANNER = "a newer edit of the data is being checked"
-CHART_TITLE = "Onset: time to a first effect · Treatment-resistant depression"
+CHART_TITLE = "Onset: time to first improvement · Treatment-resistant depression"
 
 
 @pytest.fixture(scope="module")
