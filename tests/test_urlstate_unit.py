@@ -186,6 +186,17 @@ def test_parse(ev, name, raw, expected):
     assert urlstate.parse(name, raw, ev) == expected
 
 
+def test_parse_a_lesson_by_name_or_encoded_in_the_link(ev):
+    """The lesson parameter takes a lesson file's name or an encoded lesson (its own check, ``accepts``)."""
+    first = urlstate.allowed("lesson", ev)[0]
+    assert urlstate.parse("lesson", [first], ev) == (first, False)
+    encoded = urlstate.LESSON_VERSION + ".eJyrVkrOz0vOT0lVsgKqLMnMz1OqBQBXTQd2"
+    assert urlstate.parse("lesson", [encoded], ev) == (encoded, False)
+    assert urlstate.parse("lesson", ["no-such-lesson"], ev) == (None, True)
+    assert urlstate.parse("lesson", ["x" + encoded], ev) == (None, True)
+    assert urlstate.parse("lesson", [first, "no-such-lesson"], ev) == (None, True)
+
+
 def test_read_query_keeps_the_link_for_this_run(st):
     st.query_params = Query(condition="trd", treatments=["ect", "cbt"])
     assert urlstate.read_query() == {"condition": ["trd"], "treatments": ["ect", "cbt"]}
@@ -334,6 +345,34 @@ def test_public_address_from_secrets(st, monkeypatch):
     assert urlstate.public_url() == "https://teach.example.edu"
 
 
+class _NoSecrets:
+    def get(self, name, default=None):
+        raise FileNotFoundError("no secrets.toml")  # what Streamlit does without a secrets file
+
+
+@pytest.mark.parametrize("secrets, value", [
+    ({"public_url": "https://teach.example.edu"}, "https://teach.example.edu"),
+    ({}, ""),  # no such key
+    ({"public_url": ""}, ""),
+    ({"public_url": None}, ""),
+    (_NoSecrets(), ""),  # no secrets file at all
+])
+def test_a_secret_is_its_value_or_empty(st, secrets, value):
+    st.secrets = secrets
+    assert urlstate._secret("public_url") == value
+
+
+@pytest.mark.parametrize("public", ["https://", "http:///dash", "https:evidence.example.org"])
+def test_a_public_address_needs_scheme_and_host(st, monkeypatch, public):
+    monkeypatch.setenv(urlstate.PUBLIC_URL_ENV, public)
+    assert urlstate.public_url() == ""
+
+
+def test_only_trailing_slashes_leave_a_public_address(st, monkeypatch):
+    monkeypatch.setenv(urlstate.PUBLIC_URL_ENV, "https://example.org/TEX/X/")
+    assert urlstate.public_url() == "https://example.org/TEX/X"
+
+
 @pytest.mark.parametrize("url, public, local", [
     ("http://localhost:8501/overview", "", True),
     ("http://127.0.0.1:8501/", "", True),
@@ -341,6 +380,8 @@ def test_public_address_from_secrets(st, monkeypatch):
     ("http://10.1.2.3/", "", True),
     ("http://[::1]:8501/", "", True),
     ("http://laptop.local:8501/", "", True),
+    ("http://dash.localhost:8501/", "", True),
+    ("http://LAPTOP.LOCALHOST/", "", True),
     ("https://evidence.example.org/", "", False),
     ("http://93.184.216.34/", "", False),
     ("http://localhost:8501/", "https://evidence.example.org", False),  # a public address is set
@@ -355,6 +396,7 @@ def test_local_only_when_links_would_not_open_elsewhere(st, monkeypatch, url, pu
 def test_base_url_without_a_context_url(st):
     st.context = SimpleNamespace()
     assert urlstate.base_url() == "" and urlstate.current_path() == "/overview"
+    assert urlstate.local_only() is False
 
 
 def test_canonical_url_orders_declared_parameters_and_drops_the_rest(st):
