@@ -417,3 +417,9 @@ def test_view_url_keeps_undeclared_names_out(st):
 def test_link_between_pages_quotes_values():
     assert urlstate.link("overview") == "/overview"
     assert urlstate.link("overview", cell="a b/c", condition="trd") == "/overview?cell=a%20b%2Fc&condition=trd"
+
+
+def test_an_encoded_lesson_may_be_exactly_the_longest_allowed():
+    head = urlstate.LESSON_VERSION + "."
+    assert urlstate.looks_encoded(head + "a" * (urlstate.LESSON_MAX - len(head)))
+    assert not urlstate.looks_encoded(head + "a" * (urlstate.LESSON_MAX - len(head) + 1))
