@@ -250,19 +250,6 @@ def _with_names(ev: Evidence, cells: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def onset(ev: Evidence, condition: str, treatment_ids: list[str]) -> pd.DataFrame:
-    """Time to first response per treatment (and condition when 'all'), numeric ranges in days."""
-    cells = _cells_for(ev, "onset", condition, treatment_ids)
-    if condition == ALL:  # as on the overview: the first MAX_CONDITION_ROWS conditions; pick one for any other
-        cells = cells[cells["condition_id"].isin(ev.conditions["condition_id"].head(MAX_CONDITION_ROWS))]
-    cells = _with_names(ev, cells)
-    cells["Label"] = cells["Treatment"] if condition != ALL else cells["Treatment"] + " — " + cells["Condition"]
-    cells["Measure"] = cells["measure"].map(MEASURE_LABELS).fillna("")
-    cells["Method"] = [method_line(r) for r in cells.to_dict("records")]
-    cells = cells.sort_values(["treatment_id", "condition_id"], key=lambda s: s.map(_order(ev, s.name)))
-    return cells.reset_index(drop=True)
-
-
 def _order(ev: Evidence, column: str) -> dict:
     if column == "treatment_id":
         return dict(zip(ev.treatments["treatment_id"], ev.treatments["sort_order"]))

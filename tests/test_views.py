@@ -59,10 +59,10 @@ def test_card_has_formatted_citations(ev):
 
 def test_chart_tables_hold_exactly_the_plotted_cells(ev):
     everything = list(ev.treatments["treatment_id"])
-    onset = views.onset(ev, "trd", everything)
-    assert set(onset["condition_id"]) == {"trd"} and len(onset) == len(everything)
-    table = views.table_for(onset)
-    assert list(table["Cell id"]) == list(onset["cell_id"])
+    durability = views.durability(ev, "trd", everything)
+    assert set(durability["condition_id"]) == {"trd"} and len(durability) == len(everything)
+    table = views.table_for(durability)
+    assert list(table["Cell id"]) == list(durability["cell_id"])
     prices = views.costs(ev, everything)
     # 'USD, 2024 prices, US' or, for an undated page, 'USD, 2026 (year seen; page undated) prices, US'
     assert prices["Price basis"].str.match(r"^[A-Z]{3}, \d{4}( \(year seen; page undated\))? prices, \S.*$").all()

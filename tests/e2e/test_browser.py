@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from evidash import views
@@ -239,13 +240,11 @@ def test_presenter_mode_steps_with_arrow_keys(app_page, app_url, ev):
 
 
 def test_chart_exports_carry_title_sources_date_and_link(ev):
-    from evidash import charts
+    from evidash import charts, figures
 
-    view = views.onset(ev, "trd", list(ev.treatments["treatment_id"]))
-    plotted = view.dropna(subset=["value_min", "value_max"])
-    fig = charts.range_chart(plotted, "value_min", "value_max", views.colour_map(ev), "Time to first response · TRD", "days", log_days=True)
-    fig = charts.with_provenance(fig, "Murrough 2013 [Observational]", ev.as_of, "http://127.0.0.1/onset?condition=trd")
+    view = figures.onset(ev, ev.version, "trd", tuple(ev.treatments["treatment_id"]), "first_improvement")
+    fig = charts.with_provenance(go.Figure(view.fig), "Murrough 2013 [Observational]", ev.as_of, "http://127.0.0.1/onset?condition=trd")
     svg = charts.to_image(fig, "svg").decode("utf-8")
-    for text in ("Time to first response · TRD", "Murrough 2013", f"Data as of {ev.as_of}", "onset?condition=trd"):
+    for text in ("time to first improvement", "Murrough 2013", f"Data as of {ev.as_of}", "onset?condition=trd"):
         assert text.replace("&", "&amp;") in svg or text in svg, text
     assert charts.to_image(fig, "png")[:8] == b"\x89PNG\r\n\x1a\n"
