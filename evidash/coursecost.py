@@ -49,6 +49,21 @@ def bases(ev: Evidence) -> list[str]:
     return [b for b in COST_BASES if b in present]
 
 
+# The cost page's switch offers the bases and, last, the prices as clinics and lists report them (cells.csv):
+# one chart at a time, each view kept in the link (?basis=reported).
+REPORTED = "reported"
+REPORTED_SHORT = "As reported (not like for like)"
+
+
+def views_of(ev: Evidence) -> list[str]:
+    """The cost page's switch: every basis in the data, then the reported prices."""
+    return [*bases(ev), REPORTED]
+
+
+def view_label(choice: str) -> str:
+    return REPORTED_SHORT if choice == REPORTED else COST_BASES[choice].short
+
+
 def components(ev: Evidence, basis: str, treatment_ids: list[str]) -> pd.DataFrame:
     """Component rows of one basis for the chosen treatments, in treatment order, with subtotals and the
     arithmetic in words."""

@@ -105,8 +105,7 @@ _FLAG = lambda ev: ["0", "1"]  # noqa: E731
 
 
 def _basis_name(ev: Evidence) -> str:
-    bases = coursecost.bases(ev)
-    return coursecost.COST_BASES[bases[0]].short if bases else "no basis"
+    return coursecost.view_label(coursecost.views_of(ev)[0])
 def _side_effect_categories(ev: Evidence) -> list[str]:
     return list(ev.attributes.loc[ev.attributes["group"] == views.SIDE_EFFECT_GROUP_ID, "attribute_id"])
 
@@ -130,7 +129,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
           notice="The source in the link was not found, so all sources are listed."),
     Param("types", lambda ev: list(SOURCE_TYPE_LABELS), [], multi=True,
           notice="Some source types in the link were not recognised and were left out."),
-    Param("basis", coursecost.bases, lambda ev: (coursecost.bases(ev) or [None])[0],
+    Param("basis", coursecost.views_of, lambda ev: coursecost.views_of(ev)[0],  # a basis, or the reported prices
           notice=lambda ev: f"The cost basis in the link was not recognised, so {_basis_name(ev)} is shown."),
     Param("heatmap", lambda ev: list(views.HEATMAP_MODES), "highest",
           notice="The heatmap view in the link was not recognised, so the highest reported rate is shown."),

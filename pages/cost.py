@@ -1,5 +1,5 @@
-"""Cost and access: the cost of an acute course built from its components (one panel per basis), the prices
-reported by clinics and lists, and coverage, regulatory status and availability."""
+"""Cost and access: the cost of an acute course built from its components (one panel per basis) or, on the same
+switch, the prices reported by clinics and lists; then coverage, regulatory status and availability."""
 import streamlit as st
 
 from evidash import coursecost, figures, render, urlstate
@@ -13,26 +13,32 @@ COURSE_INTRO = ("Each bar adds the parts of a typical acute course on one basis 
                 "currencies or years.")
 
 
+REPORTED_INTRO = ("Prices as clinics, price lists and news reports give them, each in its own currency, year and place. "
+                  "They are not like for like: one is a clinician's fee, another a clinic's self-pay price, another a "
+                  "drug's list price. Read under each label what the price covers and who pays it.")
+
+
 def body(state: PageState) -> None:
     ev = state.evidence
     tids = tuple(state.treatment_ids)
     st.subheader(coursecost.SECTION_TITLE)
-    st.caption(COURSE_INTRO)
-    bases = coursecost.bases(ev)
-    if bases:
-        if urlstate.seed_from_url("basis", ev):
-            st.info(urlstate.notice("basis", ev), icon=":material/info:")
-        # One panel at a time (one basis, one currency): a switch, kept in the link, rather than five charts at once.
-        basis = st.segmented_control("Cost basis (who pays, where, which year)", bases, required=True, key="basis",
-                                     format_func=lambda b: coursecost.COST_BASES[b].short)
-        urlstate.write("basis", basis, ev)
-        view = figures.course_cost(ev, ev.version, basis, tids)
+    if urlstate.seed_from_url("basis", ev):
+        st.info(urlstate.notice("basis", ev), icon=":material/info:")
+    # One chart at a time (one basis, one currency; or the prices as reported): a switch, kept in the link.
+    choice = st.segmented_control("Cost basis (who pays, where, which year)", coursecost.views_of(ev), required=True,
+                                  key="basis", format_func=coursecost.view_label)
+    urlstate.write("basis", choice, ev)
+    prices = figures.cost(ev, ev.version, tids)
+    if choice == coursecost.REPORTED:
+        st.markdown("**Prices reported by clinics and lists**")
+        st.caption(REPORTED_INTRO)
+        render.chart_block(ev, state.present, prices)
+    else:
+        st.caption(COURSE_INTRO)
+        view = figures.course_cost(ev, ev.version, choice, tids)
         render.chart_block(ev, state.present, view)
-        render.arithmetic_table(f"The arithmetic: {coursecost.COST_BASES[basis].label}", view.companion_table)
-    st.subheader("Prices reported by clinics and lists")
-    view = figures.cost(ev, ev.version, tids)
-    render.chart_block(ev, state.present, view)
-    render.wide_table("Coverage, regulatory status and availability", view.companion_table,
+        render.arithmetic_table(f"The arithmetic: {coursecost.COST_BASES[choice].label}", view.companion_table)
+    render.wide_table("Coverage, regulatory status and availability", prices.companion_table,
                       "Regulatory status is given per jurisdiction (US FDA, England NICE, Scotland SMC) with dates.")
 
 

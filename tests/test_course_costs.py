@@ -73,10 +73,12 @@ def _panel(at) -> dict:
 def test_cost_page_has_the_section_first_and_one_panel_per_basis():
     at = app("cost")
     heads = [s.value for s in at.subheader]
-    assert heads.index("Cost of an acute course") < heads.index("Prices reported by clinics and lists")
+    assert heads.index("Cost of an acute course") < heads.index("Coverage, regulatory status and availability")
+    assert len(at.get("plotly_chart")) == 1  # one chart at a time
     switch = at.segmented_control(key="basis")
     assert switch.options == ["US Medicare 2026", "US self-pay and list", "England NHS", "England self-pay",
-                              "Ontario HTA (CAD)"][:len(BASES)] and switch.value == "us_medicare_2026"
+                              "Ontario HTA (CAD)"][:len(BASES)] + ["As reported (not like for like)"]
+    assert switch.value == "us_medicare_2026"
     assert _title(_panel(at)) == BASIS_TITLES["us_medicare_2026"]
     for basis in BASES[1:]:  # the switch changes the panel, and the link keeps it
         switch.set_value(basis).run()
@@ -147,3 +149,15 @@ def test_data_text_is_escaped_in_the_arithmetic_table(real_copy, monkeypatch):
     at = app("cost")
     cell = next(v for v in at.table[0].value["Component"] if "Psychiatrist" in v)
     assert cell.startswith("\\*Psychiatrist's\\* fee \\[x\\]\\(y\\)")
+
+
+def test_the_reported_prices_are_the_last_view_of_the_switch_and_keep_the_access_table():
+    at = app("cost", basis="reported")
+    assert not at.exception and at.segmented_control(key="basis").value == "reported"
+    charts = _charts(at)
+    assert len(charts) == 1 and _title(charts[0]).startswith("Reported prices")
+    assert any("not like for like" in c.value for c in at.caption)
+    assert "Coverage, regulatory status and availability" in [s.value for s in at.subheader]
+    assert not any(m.value.startswith("**The arithmetic") for m in at.markdown)  # the arithmetic belongs to a basis
+    at.segmented_control(key="basis").set_value("england_nhs").run()
+    assert _title(_panel(at)) == BASIS_TITLES["england_nhs"] and at.query_params["basis"] in ("england_nhs", ["england_nhs"])
