@@ -11,7 +11,7 @@ from .charts import export_config, to_image
 from .figures import framed, phone_framed, steady_frame
 from .phone import PHONE_CSS, SCROLL_BOX_JS, on_phone
 from .urlstate import link, remove, view_url
-from .cite import escape_md
+from .cite import check_url, escape_md
 from .data import Evidence
 from .rules import text as field_text
 from .vocab import BAND_LABELS, CATEGORY_LABELS, TIER_LABELS
@@ -240,14 +240,38 @@ def evidence_dialog(ev: Evidence, cell_id: str) -> None:
     st.caption("Link to this card: copy the page address; it includes the cell.")
 
 
-def effects_table(effects: pd.DataFrame) -> None:
-    """Specific effects with their comparator: an uncontrolled rate says 'no comparator'."""
+def link_table(table: pd.DataFrame, link_column: str = "Link", source_column: str = "Source", where_column: str = "Where") -> None:
+    """A static table, first column as the row label: its text wraps on a shared screen and no data grid has to
+    load (a canvas grid delays a page's first chart). Data text escaped. The source, where in it, and its link
+    share one column: the title (cut at a word, in full on the Sources page) links to the source only for an
+    http/https address."""
+    def source_cell(row) -> str:
+        title = escape_md(views.shorten_source(str(row[source_column]), 60))
+        url = row[link_column]
+        linked = (f"[{title} ↗]({url.replace('(', '%28').replace(')', '%29')})"
+                  if isinstance(url, str) and check_url(url, set()) is None else title)
+        where = row.get(where_column)
+        return f"{linked} · {escape_md(where)}" if isinstance(where, str) and where.strip() else linked
+
+    sources = [source_cell(row) for row in table.to_dict("records")]
+    shown = table.drop(columns=[link_column, source_column, where_column])
+    shown = shown.map(lambda v: escape_md(v) if isinstance(v, str) else v)  # our own column headers stay as they are
+    shown[source_column] = sources
+    st.table(shown.set_index(shown.columns[0]).rename_axis(None))
+
+
+def effects_table(effects: pd.DataFrame, static: bool = False) -> None:
+    """Specific effects with their comparator: an uncontrolled rate says 'no comparator'. ``static``: as a
+    ``link_table`` (the side-effect page), else a scrolling data grid (the evidence card)."""
     effects = effects.copy()
     kind = effects["comparator_type"] if "comparator_type" in effects.columns else pd.Series(None, index=effects.index)
     named = effects["comparator"].where(effects["comparator"].map(lambda v: isinstance(v, str) and bool(v.strip())))
     effects["comparator"] = named.where(kind != "none").fillna("no comparator")
     shown = effects[["Treatment", "effect", "frequency", "comparator", "Source", "Type", "locator", "link"]].rename(
         columns={"effect": "Effect", "frequency": "Frequency", "comparator": "Comparator", "locator": "Where", "link": "Link"})
+    if static:
+        link_table(shown)
+        return
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "Link": st.column_config.LinkColumn("Link", display_text="Open ↗"),
     })

@@ -457,7 +457,7 @@ def glossary_help(ev: Evidence, *texts) -> str | None:
     return "  \n".join(lines) or None
 
 
-def _shorten_source(part: str, limit: int = 70) -> str:
+def shorten_source(part: str, limit: int = 70) -> str:
     """'Title [type]' cut at a word of the title, never inside a word or the [type] tag."""
     if len(part) < limit:
         return part
@@ -477,7 +477,7 @@ def source_line(table: pd.DataFrame, limit: int = 5) -> str:
                 seen.append(part)
     if not seen:
         return "none (no reported values)"
-    short = [_shorten_source(p) for p in seen[:limit]]
+    short = [shorten_source(p) for p in seen[:limit]]
     more = f"; and {len(seen) - limit} more (see 'Data, sources and downloads' under the chart)" if len(seen) > limit else ""
     return "; ".join(short) + more
 

@@ -44,8 +44,7 @@ def comparator_section(state: PageState, category: str) -> None:
         return
     render.chart_block(ev, state.present, view)
     shown = table[views.COMPARATOR_COLUMNS]
-    st.dataframe(shown, hide_index=True, width="stretch", key="comparator_table",
-                 column_config={"Link": st.column_config.LinkColumn("Link", display_text="Open ↗")})
+    render.link_table(shown)
     st.caption("Difference = rate with the treatment minus rate with the comparator, in people per 100 (a risk "
                "difference, as in GRADE summary-of-findings tables). Placebo, sham and active comparators answer different "
                f"questions: {escape_md('; '.join(f'{t.short} = {t.label}' for k, t in COMPARATOR_TYPES.items() if k != 'none'))}.")
@@ -88,7 +87,7 @@ def body(state: PageState) -> None:
     cells = view.companion_table.loc[view.companion_table["attribute_id"] == category, "cell_id"].dropna().tolist()
     effects = views.effects_for_cells(ev, cells)
     if len(effects):
-        render.effects_table(effects)
+        render.effects_table(effects, static=True)
     else:
         st.caption("No specific effects with frequencies are recorded for this category.")
 

@@ -32,8 +32,14 @@ def icon_chart(at) -> dict:
     return next(c for c in charts(at) if any("no effect" in (t.get("name") or "") for t in c["data"]))
 
 
+def read_table(table):
+    """A static table as read: the row label back as the first column, markdown escapes removed."""
+    frame = table.value.reset_index().rename(columns={"index": "Treatment"})
+    return frame.map(lambda v: plain(v) if isinstance(v, str) else v)
+
+
 def comparator_table(at):
-    return next(d.value for d in at.dataframe if "Difference (per 100)" in d.value.columns)
+    return next(read_table(t) for t in at.table if "Difference (per 100)" in t.value.columns)
 
 
 def per_panel(fig: dict) -> dict[str, dict[str, int]]:
@@ -56,8 +62,9 @@ def test_an_uncontrolled_rate_is_labelled_no_comparator():
     uncontrolled = [e for e in EFFECTS if e["rate"] and e["comparator_type"] == "none"]
     assert uncontrolled and all(not e["comparator_rate"] and not e["comparator_name"] for e in uncontrolled)
     at = app("side-effects", category="se_psychiatric", treatments=["cbt"])
-    table = at.dataframe[-1].value
+    table = read_table(at.table[-1])
     assert set(table["Comparator"]) >= {"no comparator"}
+    assert "Link" not in table.columns and table["Source"].str.contains(r"↗\]\(https?://").any()
 
 
 def test_each_effect_sits_under_its_own_treatment():
@@ -182,3 +189,25 @@ def test_text_from_the_data_is_shown_escaped(real_copy, monkeypatch):
     at.selectbox(key="icon_effect").set_value("esketamine.se_dissociative.dissociation_aspire").run()
     words = next(m.value for m in at.markdown if m.value.startswith("**In words:**"))
     assert r"\*\*loud\*\*" in words and r"\[click\]" in words and "](https://evil.example)" not in words
+
+
+def test_a_static_table_escapes_data_text_and_links_only_http_addresses():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+        from evidash import render
+        render.link_table(pd.DataFrame({
+            "Treatment": ["*A*", "B", "C"], "Effect": ["[x](javascript:alert(1))", "ok", "ok"],
+            "Source": ["Title *one*", "A title that is much longer than sixty characters, so it is cut at a word", "T"],
+            "Where": ["Table 2", "", None], "Link": ["javascript:alert(1)", "https://example.org/a_(b)", None]}))
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    table = at.table[0].value
+    assert list(table.index) == ["\\*A\\*", "B", "C"] and list(table.columns) == ["Effect", "Source"]
+    assert table["Effect"].iloc[0] == "\\[x\\]\\(javascript\\:alert\\(1\\)\\)"
+    assert list(table["Source"]) == [
+        "Title \\*one\\* · Table 2",  # an unsafe address: the title, not a link
+        "[A title that is much longer than sixty characters, so it… ↗](https://example.org/a_%28b%29)",  # cut at a word
+        "T"]
