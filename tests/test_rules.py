@@ -179,6 +179,12 @@ ROW_CASES = {
                                   "an effect or interval needs effect_first: the treatment_id that effect_measure names first"),
     "effect_needs_effect_first (interval only)": ("comparisons.csv", 2, dict(effect="", effect_first=""), "effect_first",
                                                   "an effect or interval needs effect_first: the treatment_id that effect_measure names first"),
+    "effect_needs_effect_first (lower end only)": ("comparisons.csv", 2, dict(effect="", ci_high="", effect_first=""),
+                                                   "effect_first",
+                                                   "an effect or interval needs effect_first: the treatment_id that effect_measure names first"),
+    "effect_needs_effect_first (upper end only)": ("comparisons.csv", 2, dict(effect="", ci_low="", effect_first=""),
+                                                   "effect_first",
+                                                   "an effect or interval needs effect_first: the treatment_id that effect_measure names first"),
     "effect_first_in_pair": ("comparisons.csv", 2, dict(effect_first="gamma"), "effect_first",
                              "effect_first 'gamma' is neither treatment_a nor treatment_b"),
     "tested_in_pair": ("comparisons.csv", 2, dict(tested="gamma"), "tested", "tested 'gamma' is neither treatment_a nor treatment_b"),
@@ -208,6 +214,8 @@ ROW_CASES = {
     "cost_needs_unit_cost": (CC, 2, dict(unit_cost=""), "unit_cost", "a priced component or a reported course cost needs unit_cost"),
     "cost_needs_unit_cost (reference)": (CC, 4, dict(unit_cost="", unit_cost_high=""), "unit_cost",
                                          "a priced component or a reported course cost needs unit_cost"),
+    "cost_needs_unit_cost (reference, whatever its status)": (CC, 4, dict(status="not_priced", unit_cost="", unit_cost_high=""),
+                                                               "unit_cost", "a priced component or a reported course cost needs unit_cost"),
     "unpriced_carries_no_cost": (CC, 3, dict(unit_cost="10"), "unit_cost",
                                  "a not_priced component carries no amount (the chart shows it as not priced, never as 0); "
                                  "leave unit_cost and unit_cost_high empty"),
@@ -267,6 +275,12 @@ def test_row_rule_is_broken_and_named(raw, case):
     file, line, edits, column, message = ROW_CASES[case]
     edit(raw, file, line, **edits)
     assert error(file, line, column, message) in found(raw)
+
+
+def test_an_unknown_basis_is_named_and_its_currency_left_unchecked(raw):
+    edit(raw, CC, 2, basis="mars_2026")
+    (problem,) = found(raw)  # one message, on the basis; the currency rule does not trip over a basis it does not know
+    assert problem[1:3] == (2, "basis") and "'mars_2026' is not one of the allowed values" in problem[3]
 
 
 def test_every_row_rule_has_a_case():
