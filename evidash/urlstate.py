@@ -135,6 +135,8 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
           notice="The heatmap view in the link was not recognised, so the highest reported rate is shown."),
     Param("category", _side_effect_categories, lambda ev: (_side_effect_categories(ev) or [None])[0],
           notice="The side-effect category in the link was not recognised, so the first category is shown."),
+    Param("comparison", lambda ev: list(views.COMPARISON_VIEWS), "chart",  # the side-effect page's per-100 view switch
+          notice="The comparison view in the link was not recognised, so every effect per 100 is shown."),
     Param("measure", lambda ev: list(ONSET_MEASURES), views.ONSET_MEASURE_DEFAULT,  # the onset chart's measure switch
           notice=f"The onset measure in the link was not recognised, so {ONSET_MEASURES[views.ONSET_MEASURE_DEFAULT].short.lower()} "
                  "is shown."),

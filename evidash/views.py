@@ -484,6 +484,7 @@ def source_line(table: pd.DataFrame, limit: int = 5) -> str:
 
 # --- Side effects against their comparator (issue 20) ----------------------------------------------------
 HEATMAP_MODES = {"highest": "Highest reported rate", "excess": "Excess over comparator"}
+COMPARISON_VIEWS = {"chart": "Every effect, per 100", "people": "100 people, one effect"}  # one chart at a time
 NO_CONTROLLED_TEXT = "No controlled comparison"
 
 

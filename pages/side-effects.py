@@ -1,6 +1,6 @@
 """Side effects: a heatmap by category (highest reported rate, or excess over the comparator); for one category,
-how many more people per 100 get each effect than with its named comparator, an icon array of 100 people, and
-every specific effect with its source."""
+how many more people per 100 get each effect than with its named comparator, or (on the same switch) an icon array
+of 100 people for one effect; then every specific effect with its source."""
 import streamlit as st
 
 from evidash import charts, render, urlstate, views
@@ -31,6 +31,21 @@ def icon_text(row, effect: str) -> str:
     return line + " Icons are rounded to whole people; the rates in brackets are the trial arms' own (from the source's figures)."
 
 
+def icon_array(table, present: bool) -> None:
+    """100 people with and 100 without the treatment, for one effect of the table, with the picture in words."""
+    labels = {r["effect_id"]: f"{r['Treatment']} · {r['Effect']} (vs {r['Comparator']})" for r in table.to_dict("records")}
+    picked = st.selectbox("Show 100 people for", list(labels), format_func=labels.get, key="icon_effect")
+    row = table.set_index("effect_id").loc[picked]
+    row = {**row.to_dict(), "effect_id": picked}
+    effect = str(row["Effect"]).split(" (")[0]
+    fig = figures.icon_figure(float(row["rate"]), float(row["comparator_rate"]), str(row["Treatment"]), str(row["Comparator"]),
+                              effect, present)
+    alt = icon_text(row, effect)
+    with st.container(key="icon_array"):
+        st.plotly_chart(fig, theme=None, width="stretch", config=charts.export_config(f"icons-{picked}"), key="icon_chart")
+        st.markdown(f"**In words:** {escape_md(alt)}")
+
+
 def comparator_section(state: PageState, category: str) -> None:
     ev = state.evidence
     name = ev.name("attribute", category)
@@ -42,23 +57,20 @@ def comparator_section(state: PageState, category: str) -> None:
                    "have no comparator, so they cannot say how many more people get an effect because of the treatment.",
                    icon=":material/warning:")
         return
-    render.chart_block(ev, state.present, view)
-    shown = table[views.COMPARATOR_COLUMNS]
-    render.link_table(shown)
+    # One picture at a time, kept in the link: every effect of the category against its comparator, or 100 people
+    # for one of them (an icon array, for families and for teaching absolute risk).
+    _seeded("comparison", ev)
+    shown_as = st.segmented_control("Show", list(views.COMPARISON_VIEWS), format_func=views.COMPARISON_VIEWS.get,
+                                    required=True, key="comparison")
+    urlstate.write("comparison", shown_as, ev)
+    if shown_as == "people":
+        icon_array(table, state.present)
+    else:
+        render.chart_block(ev, state.present, view)
+    render.link_table(table[views.COMPARATOR_COLUMNS])
     st.caption("Difference = rate with the treatment minus rate with the comparator, in people per 100 (a risk "
                "difference, as in GRADE summary-of-findings tables). Placebo, sham and active comparators answer different "
                f"questions: {escape_md('; '.join(f'{t.short} = {t.label}' for k, t in COMPARATOR_TYPES.items() if k != 'none'))}.")
-    labels = {r["effect_id"]: f"{r['Treatment']} · {r['Effect']} (vs {r['Comparator']})" for r in table.to_dict("records")}
-    picked = st.selectbox("Show 100 people for", list(labels), format_func=labels.get, key="icon_effect")
-    row = table.set_index("effect_id").loc[picked]
-    row = {**row.to_dict(), "effect_id": picked}
-    effect = str(row["Effect"]).split(" (")[0]
-    fig = figures.icon_figure(float(row["rate"]), float(row["comparator_rate"]), str(row["Treatment"]), str(row["Comparator"]),
-                              effect, state.present)
-    alt = icon_text(row, effect)
-    with st.container(key="icon_array"):
-        st.plotly_chart(fig, theme=None, width="stretch", config=charts.export_config(f"icons-{picked}"), key="icon_chart")
-        st.markdown(f"**In words:** {escape_md(alt)}")
 
 
 def body(state: PageState) -> None:

@@ -100,7 +100,8 @@ def test_the_comparator_view_shows_per_100_against_a_named_comparator():
 
 def test_the_icon_array_shows_100_people_in_each_group_with_a_text_alternative():
     aspire = next(e for e in EFFECTS if e["effect_id"] == "esketamine.se_dissociative.dissociation_aspire")
-    at = app("side-effects", category="se_dissociative", treatments=["esketamine"])
+    at = app("side-effects", category="se_dissociative", treatments=["esketamine"], comparison="people")
+    assert not any("How many more people per 100" in c["layout"].get("title", {}).get("text", "") for c in charts(at))
     at.selectbox(key="icon_effect").set_value(aspire["effect_id"]).run()
     assert not at.exception
     fig = icon_chart(at)
@@ -173,7 +174,10 @@ def test_the_page_says_it_has_no_condition_filter():
 
 def test_presenter_mode_draws_the_comparator_view():
     at = app("side-effects", present="1", category="se_neurological")
-    assert icon_chart(at) and comparator_table(at).shape[0] > 0
+    assert comparator_table(at).shape[0] > 0
+    assert any("How many more people per 100" in c["layout"].get("title", {}).get("text", "") for c in charts(at))
+    at.segmented_control(key="comparison").set_value("people").run()
+    assert icon_chart(at) and comparator_table(at).shape[0] > 0 and at.query_params["comparison"] in ("people", ["people"])
 
 
 def test_text_from_the_data_is_shown_escaped(real_copy, monkeypatch):
@@ -185,7 +189,7 @@ def test_text_from_the_data_is_shown_escaped(real_copy, monkeypatch):
     assert hostile in text
     path.write_text(text, encoding="utf-8")
     monkeypatch.setenv("EVIDASH_DATA_DIR", str(real_copy))
-    at = app("side-effects", treatments=["esketamine"], category="se_dissociative")
+    at = app("side-effects", treatments=["esketamine"], category="se_dissociative", comparison="people")
     at.selectbox(key="icon_effect").set_value("esketamine.se_dissociative.dissociation_aspire").run()
     words = next(m.value for m in at.markdown if m.value.startswith("**In words:**"))
     assert r"\*\*loud\*\*" in words and r"\[click\]" in words and "](https://evil.example)" not in words

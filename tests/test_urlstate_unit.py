@@ -83,7 +83,7 @@ def st(monkeypatch):
 
 def test_every_parameter_the_dashboard_has_always_used_is_declared_in_link_order():
     assert list(urlstate.PARAMS) == ["condition", "treatments", "group", "a", "b", "claim", "cell", "source",
-                                     "types", "basis", "heatmap", "category", "measure", "audience", "present", "step",
+                                     "types", "basis", "heatmap", "category", "comparison", "measure", "audience", "present", "step",
                                      "qr", "lesson"]
 
 

@@ -45,7 +45,11 @@ def test_comparator_view_and_icon_array(app_page, app_url):
     goto(app_page, f"{app_url}/side-effects?treatments=esketamine&category=se_dissociative")
     assert_no_exception(app_page)
     assert any("How many more people per 100 · Dissociative and perceptual" in t for t in chart_titles(app_page))
+    # The switch shows 100 people instead of the per-100 chart, and the link keeps it.
+    app_page.locator(".st-key-comparison").get_by_text("100 people, one effect").click()
+    app_page.wait_for_url(re.compile(r"comparison=people"))
     app_page.locator(ICONS).first.wait_for()
+    assert not any("How many more people per 100" in t for t in chart_titles(app_page))
     assert app_page.locator(ICONS).count() == 200  # two groups of 100 people
     # Pick the ASPIRE row: the pictograph and its text alternative follow it.
     choose(app_page, "icon_effect", re.compile(re.escape(ASPIRE["effect"])))
