@@ -1030,3 +1030,47 @@ def test_a_missing_onset_points_file_is_an_empty_table(tmp_path):
     assert validate_raw(read_tables(folder)) == []
     ev = load_evidence(folder)
     assert ev.ok and len(ev.onset_points) == 0 and "point_id" in ev.onset_points.columns
+
+
+# --- The helpers behind the rules, at their edges (each case kills a mutant that the data cases let through) ---
+@pytest.mark.parametrize("percent,band", [(10, "very_common"), (9.99, "common"), (1, "common"), (0.999, "uncommon"),
+                                          (0.1, "uncommon"), (0.0999, "rare"), (0.01, "rare"), (0.0099, "very_rare")])
+def test_band_for_percent_at_each_cioms_boundary(percent, band):
+    assert rules.band_for_percent(percent) == band
+
+
+@pytest.mark.parametrize("text,original,new", [
+    ("0.000000001", "0", []),  # a difference of exactly the tolerance is the same number
+    ("1.0000000015", "1", ["1"]),  # 1.5e-9 apart near 1 is a different number
+    ("1000000.0000001", "1,000,000", []),  # the tolerance grows with the number
+])
+def test_new_numbers_tolerance(text, original, new):
+    assert rules.new_numbers(text, original) == new
+
+
+DIRECTION = dict(treatment_a="alpha", treatment_b="beta", effect_first="alpha", higher_favours="first",
+                 favours="treatment_b", effect="0.5", ci_low="0.2", ci_high="0.8", effect_measure="mean difference")
+
+
+def test_higher_favoured_needs_effect_first_in_the_pair():
+    assert rules.higher_favoured(DIRECTION) == "alpha"
+    assert rules.higher_favoured({**DIRECTION, "effect_first": "gamma"}) is None
+
+
+@pytest.mark.parametrize("edits,contradicts", [
+    ({}, True),  # above 0, a higher value favours alpha, favours names beta
+    ({"ci_low": None, "ci_high": None}, True),  # the estimate alone
+    ({"effect": None, "ci_high": None}, True),  # one end alone
+    ({"effect": None, "ci_low": None}, True),
+    ({"favours": "treatment_a"}, False),
+    ({"ci_low": "-0.2"}, False),  # the interval crosses no difference: not checked
+    ({"effect": "-0.5", "ci_low": "-1", "ci_high": "0.2"}, False),
+    ({"ci_low": "0"}, False),  # an interval that touches no difference is not on one side
+    ({"effect": "-0.5", "ci_low": "-1", "ci_high": "0", "favours": "treatment_a"}, False),
+    ({"effect": None, "ci_low": None, "ci_high": None}, False),  # nothing to compare
+])
+def test_direction_contradiction_only_when_the_whole_estimate_is_on_one_side(edits, contradicts):
+    message = rules._direction_contradicts({**DIRECTION, **edits})
+    assert (message is not None) == contradicts
+    if contradicts:
+        assert message == "higher_favours 'first' makes this estimate (above 0) favour alpha, but favours says beta"
