@@ -1074,3 +1074,11 @@ def test_direction_contradiction_only_when_the_whole_estimate_is_on_one_side(edi
     assert (message is not None) == contradicts
     if contradicts:
         assert message == "higher_favours 'first' makes this estimate (above 0) favour alpha, but favours says beta"
+
+
+def test_n_must_be_in_the_headline_sources_own_figures(raw):
+    """Another citation of the same cell printing the number does not do: n belongs to the headline's source."""
+    add_row(raw, "citations.csv", cell_id="alpha.se_cardiovascular", source_id="agency_label", locator="Section 6",
+            figures="pooled label table, n=301")
+    edit(raw, "cells.csv", 4, n="301")
+    assert provenance("cells.csv", 4, "n", "n=301 is not in the figures of the headline source 'smith2020_trial'") in found(raw)
