@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from evidash import urlstate
+from evidash import coursecost, urlstate
 from evidash.data import load_evidence
 
 from .conftest import DATA
@@ -136,6 +136,17 @@ def test_notices_name_what_was_not_recognised(ev):
     assert urlstate.notice("b", ev) == f"The second treatment in the link was not recognised, so {NAMES['ect']} is shown."
     assert urlstate.notice("present", ev) is None
     assert urlstate.notice("audience", ev) == "The audience in the link was not recognised, so the standard view is shown."
+
+
+def test_the_cost_and_side_effect_switches_come_from_the_data(ev):
+    bases = list(dict.fromkeys(b for b in ev.course_costs["basis"] if b in coursecost.COST_BASES))
+    ordered = [b for b in coursecost.COST_BASES if b in bases]
+    assert urlstate.allowed("basis", ev) == [*ordered, "reported"] and urlstate.default("basis", ev) == ordered[0]
+    first = coursecost.COST_BASES[ordered[0]].short
+    assert urlstate.notice("basis", ev) == f"The cost basis in the link was not recognised, so {first} is shown."
+    categories = list(ev.attributes.loc[ev.attributes["group"] == "side_effects", "attribute_id"])
+    assert urlstate.allowed("category", ev) == categories and urlstate.default("category", ev) == categories[0]
+    assert urlstate.allowed("comparison", ev) == ["chart", "people"] and urlstate.default("comparison", ev) == "chart"
 
 
 def test_pair_defaults_fall_back_to_the_first_treatments_when_the_usual_pair_is_missing():
