@@ -88,10 +88,11 @@ def test_overview_cells_do_not_repeat_the_treatment_on_a_wide_screen(app_page, a
 
 
 def test_a_wide_screen_draws_each_chart_once_as_the_screen_figure(app_page, app_url):
-    goto(app_page, f"{app_url}/cost?condition=trd")
+    goto(app_page, f"{app_url}/side-effects")
     screen = app_page.locator('[data-testid="stMain"] [class*="st-key-screen_chart"] .js-plotly-plot')
     screen.first.wait_for()
-    assert screen.count() >= 2  # the cost page draws two charts
+    screen.nth(1).wait_for()
+    assert screen.count() >= 2  # the side-effect page draws two charts: the heatmap and the comparison
     assert app_page.locator('[class*="st-key-phone_chart"]').count() == 0
 
 
