@@ -248,7 +248,7 @@ def link_table(table: pd.DataFrame, link_column: str = "Link", source_column: st
     def source_cell(row) -> str:
         title = escape_md(views.shorten_source(str(row[source_column]), 60))
         url = row[link_column]
-        linked = (f"[{title} ↗]({url.replace('(', '%28').replace(')', '%29')})"
+        linked = (f"[{title} ↗]({md_url(url)})"
                   if isinstance(url, str) and check_url(url, set()) is None else title)
         where = row.get(where_column)
         return f"{linked} · {escape_md(where)}" if isinstance(where, str) and where.strip() else linked
