@@ -288,27 +288,35 @@ def comparator_chart(table: pd.DataFrame, colours: dict[str, str], title: str, m
     (shown, but without a controlled comparison here) keeps a labelled row that says so."""
     if not len(table):
         return _empty(title, "No controlled comparison for this selection")
-    labels = [f"{r['Treatment']} · {_wrap(r['Effect'], 46)}" for r in table.to_dict("records")]
+    rows = table.to_dict("records")
+    labels = [f"{r['Treatment']} · {_wrap(r['Effect'], 46)}" for r in rows]
+    # Four traces for the whole chart (lines, comparator markers, treatment markers, differences), not three per effect: the
+    # browser draws a chart's traces one by one, and this chart is on the side-effect page's first screen.
     fig = go.Figure()
-    for name in missing:
-        label = f"{name} · no controlled comparison"
-        labels.append(label)
-        fig.add_trace(go.Scatter(x=[0], y=[label], mode="text", text=["  none recorded in this category"],
-                                 textposition="middle right", showlegend=False, hoverinfo="skip"))
-    for label, r in zip(labels, table.to_dict("records")):
-        colour = colours.get(r["Treatment"], "#555555")
-        hover = (f"<b>{r['Treatment']} · {r['Effect']}</b><br>{r['With treatment (per 100)']} per 100 with the treatment"
-                 f"<br>{r['With comparator (per 100)']} per 100 with {_wrap(r['Comparator'])}<br>{r['Difference (per 100)']}"
-                 f"<br>People per arm: {r['People per arm']}<br>Source: {_wrap(r['Source'])}")
-        fig.add_trace(go.Scatter(x=[r["comparator_rate"], r["rate"]], y=[label, label], mode="lines", showlegend=False,
-                                 line=dict(color="#888888", width=3), hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=[r["comparator_rate"]], y=[label], mode="markers", name="comparator", legendgroup="c",
-                                 showlegend=False, marker=dict(symbol="circle-open", size=15, color="#1a1a1a", line_width=2.5),
-                                 hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>"))
-        fig.add_trace(go.Scatter(x=[r["rate"]], y=[label], mode="markers+text", name="treatment", legendgroup="t",
-                                 showlegend=False, text=[f"  {r['Difference (per 100)']}"], textposition="middle right",
-                                 marker=dict(symbol="diamond", size=16, color=colour, line=dict(width=1, color="#1a1a1a")),
-                                 hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>"))
+    missing_labels = [f"{name} · no controlled comparison" for name in missing]
+    if missing_labels:
+        fig.add_trace(go.Scatter(x=[0] * len(missing_labels), y=missing_labels, mode="text", showlegend=False,
+                                 text=["  none recorded in this category"] * len(missing_labels),
+                                 textposition="middle right", hoverinfo="skip"))
+    hovers = [f"<b>{r['Treatment']} · {r['Effect']}</b><br>{r['With treatment (per 100)']} per 100 with the treatment"
+              f"<br>{r['With comparator (per 100)']} per 100 with {_wrap(r['Comparator'])}<br>{r['Difference (per 100)']}"
+              f"<br>People per arm: {r['People per arm']}<br>Source: {_wrap(r['Source'])}" for r in rows]
+    line_x = [x for r in rows for x in (r["comparator_rate"], r["rate"], None)]
+    line_y = [y for label in labels for y in (label, label, None)]
+    fig.add_trace(go.Scatter(x=line_x, y=line_y, mode="lines", showlegend=False, line=dict(color="#888888", width=3),
+                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[r["comparator_rate"] for r in rows], y=labels, mode="markers", name="comparator",
+                             showlegend=False, marker=dict(symbol="circle-open", size=15, color="#1a1a1a", line_width=2.5),
+                             hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=[r["rate"] for r in rows], y=labels, mode="markers", name="treatment", showlegend=False,
+                             marker=dict(symbol="diamond", size=16, color=[colours.get(r["Treatment"], "#555555") for r in rows],
+                                         line=dict(width=1, color="#1a1a1a")),
+                             hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>"))
+    # The difference is written right of both arms, so it never sits on the line when the comparator's rate is higher.
+    fig.add_trace(go.Scatter(x=[max(r["rate"], r["comparator_rate"]) for r in rows], y=labels, mode="markers+text",
+                             marker=dict(size=16, opacity=0), text=[f"  {r['Difference (per 100)']}" for r in rows],
+                             textposition="middle right", showlegend=False, hoverinfo="skip"))
+    labels = labels + missing_labels
     order = list(dict.fromkeys(labels))
     fig.update_layout(template=TEMPLATE, title=title, height=max(280, 130 + 52 * len(order)), hovermode="closest",
                       margin=dict(t=100), title_subtitle_text="◇ with the treatment   ○ with the comparator (placebo, sham or "
