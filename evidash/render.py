@@ -219,7 +219,7 @@ def _card_sources(ev: Evidence, c: views.Card, cell_id: str) -> None:
     elif status == "reported":
         st.warning("This cell has no citation.")
     else:
-        st.caption("No source is attached: the evidence briefs found nothing for this cell.")
+        st.caption("No source is attached: the search described above found nothing for this cell.")
     if len(c.effects):
         st.markdown("**Specific effects**")
         effects_table(c.effects)
