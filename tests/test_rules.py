@@ -14,7 +14,7 @@ import pytest
 from evidash import rules, schema, validate
 from evidash.load import LINE, read_tables
 from evidash.problems import Problem
-from evidash.provenance import numbers_in
+from evidash.provenance import missing_numbers, numbers_in
 from evidash.cite import check_url
 from evidash.validate import PROVENANCE_SEVERITY, validate_raw
 
@@ -1045,6 +1045,17 @@ def test_band_for_percent_at_each_cioms_boundary(percent, band):
 ])
 def test_new_numbers_tolerance(text, original, new):
     assert rules.new_numbers(text, original) == new
+
+
+@pytest.mark.parametrize("wanted,available,missing", [
+    ([1e-9], [0], []),  # exactly the tolerance apart (at least 1e-9) is the same number
+    ([5e-10], [0], []),  # near zero the tolerance is 1e-9, not a share of the number
+    ([1.5e-9], [0], [1.5e-9]),  # but not twice that
+    ([1e10 + 1], [1e10], []),  # the tolerance grows with the number (1e-9 of it)
+])
+def test_missing_numbers_tolerance(wanted, available, missing):
+    """The provenance rules' number matching at its edges (a headline number against the source's figures)."""
+    assert missing_numbers(wanted, available) == missing
 
 
 DIRECTION = dict(treatment_a="alpha", treatment_b="beta", effect_first="alpha", higher_favours="first",
