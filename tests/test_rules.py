@@ -725,6 +725,13 @@ def test_a_cell_may_not_cite_an_article_under_check(raw):
                       "page; it backs claims only, never a data cell: cite the primary source") in found(raw)
 
 
+def test_citation_rules_are_skipped_when_cells_are_unreadable(raw):
+    """Like the other rules that read an unreadable file: only 'file not found' is said, not what follows from it."""
+    add_row(raw, "citations.csv", cell_id="alpha.mdd.onset", source_id="blog2024_alpha", locator="Para 1", figures="")
+    raw.unreadable.add("cells.csv")
+    assert not [p for p in found(raw) if p[0] == "citations.csv" and ("popular article" in p[3] or "needs figures" in p[3])]
+
+
 def test_an_own_evidence_headline_is_not_the_comparator_arm_of_another_treatments_trial(raw):
     """key efficacy (attributes.csv: own_evidence): alpha's headline from a trial of beta, in which alpha was the comparator."""
     edit(raw, "attributes.csv", 2, own_evidence="true")
