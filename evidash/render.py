@@ -218,8 +218,10 @@ def _card_sources(ev: Evidence, c: views.Card, cell_id: str) -> None:
                 st.caption("No online link recorded for this source.")
     elif status == "reported":
         st.warning("This cell has no citation.")
-    else:
+    elif status == "no_evidence":
         st.caption("No source is attached: the search described above found nothing for this cell.")
+    else:
+        st.caption("No source is attached: this attribute does not apply to this treatment.")
     if len(c.effects):
         st.markdown("**Specific effects**")
         effects_table(c.effects)
