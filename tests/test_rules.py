@@ -725,6 +725,13 @@ def test_a_cell_may_not_cite_an_article_under_check(raw):
                       "page; it backs claims only, never a data cell: cite the primary source") in found(raw)
 
 
+def test_a_cell_without_citations_does_not_stop_the_cells_after_it(raw):
+    """An uncited reported cell is reported once (by validate.py); the provenance rules still read every later cell."""
+    drop_rows(raw, "citations.csv", cell_id="alpha.mdd.onset")  # line 2: no citations left
+    edit(raw, "cells.csv", 4, n="301")  # line 4: a later cell with a provenance problem
+    assert provenance("cells.csv", 4, "n", "n=301 is not in the figures of the headline source 'smith2020_trial'") in found(raw)
+
+
 def test_citation_rules_are_skipped_when_cells_are_unreadable(raw):
     """Like the other rules that read an unreadable file: only 'file not found' is said, not what follows from it."""
     add_row(raw, "citations.csv", cell_id="alpha.mdd.onset", source_id="blog2024_alpha", locator="Para 1", figures="")
