@@ -732,6 +732,12 @@ def test_a_cell_without_citations_does_not_stop_the_cells_after_it(raw):
     assert provenance("cells.csv", 4, "n", "n=301 is not in the figures of the headline source 'smith2020_trial'") in found(raw)
 
 
+def test_sources_without_a_note_column_are_checked_without_it(raw):
+    """note is an optional column of sources.csv: a file without it still validates (no crash, no note problems)."""
+    raw.frames["sources.csv"] = raw.frames["sources.csv"].drop(columns=["note"])
+    assert not [p for p in found(raw) if p[0] == "sources.csv" and p[2] == "note"]
+
+
 def test_citation_rules_are_skipped_when_cells_are_unreadable(raw):
     """Like the other rules that read an unreadable file: only 'file not found' is said, not what follows from it."""
     add_row(raw, "citations.csv", cell_id="alpha.mdd.onset", source_id="blog2024_alpha", locator="Para 1", figures="")
