@@ -523,6 +523,12 @@ def test_claim_cells_are_about_the_treatments_it_concerns(raw):
     assert not [p for p in found(raw) if p[0] == "claims.csv" and p[2] == "cell_ids"]
 
 
+def test_a_claim_concerning_several_treatments_names_them_all(raw):
+    edit(raw, "claims.csv", 2, concerns="alpha;zeta", cell_ids="alpha.mdd.onset;beta.mdd.onset")  # zeta: unknown, its own error
+    assert error("claims.csv", 2, "cell_ids", "cell 'beta.mdd.onset' is about 'beta', which this claim does not concern "
+                                              "(alpha; zeta): answer a claim with the treatment it is about") in found(raw)
+
+
 def test_claim_may_rest_on_sources_alone(raw):
     edit(raw, "claims.csv", 2, cell_ids="", source_ids="smith2020_trial")
     assert not [p for p in found(raw) if p[0] == "claims.csv"]
@@ -860,6 +866,18 @@ def test_a_drug_or_device_with_few_quantified_side_effects_is_a_warning(raw, mon
     assert not [p for p in problems if p[3].startswith("content policy: alpha")]  # alpha's cell is quantified
     edit(raw, "treatments.csv", 3, treatment_class="Psychological therapy")
     assert not [p for p in found(raw) if "side-effect categories" in p[3]]  # a talking therapy has no bands to give
+
+
+@pytest.mark.parametrize("name", ["cells.csv", "citations.csv", "sources.csv", "treatments.csv", "attributes.csv"])
+def test_content_policies_are_skipped_when_a_table_they_read_is_unreadable(raw, monkeypatch, name):
+    """An unreadable table is 'file not found' and nothing more: the policies would judge the whole by what is left."""
+    from evidash import policies
+    monkeypatch.setattr(policies, "MAX_GAPS", 0)
+    edit(raw, "sources.csv", 3, url="http://news.example.org/alpha")
+    assert len([p for p in found(raw) if p[3].startswith("content policy:")]) == 2  # a gap and a plain-http link
+    raw.unreadable.add(name)
+    raw.frames[name] = raw.frames[name].iloc[0:0]
+    assert not [p for p in found(raw) if p[3].startswith("content policy:")]
 
 
 def test_plain_http_links_are_a_warning(raw):
