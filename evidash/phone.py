@@ -64,13 +64,15 @@ PHONE_CSS = f"""
   [class*="st-key-cell__"] button p {{font-size: 0.95rem;}}
   [data-testid="stTable"] {{overflow-x: auto; max-width: 100%;}}
   [data-testid="stTable"] table {{min-width: 560px;}}
+  [data-testid="stMarkdownContainer"] table {{display: block; overflow-x: auto; max-width: 100%;}}
+  [data-testid="stMarkdownContainer"] table :is(th, td) {{overflow-wrap: normal; min-width: 6.5rem;}}
   [data-testid="stCode"] pre, [data-testid="stCode"] code {{white-space: pre-wrap !important; word-break: break-all;}}
   [data-testid="stMarkdownContainer"] {{overflow-wrap: anywhere;}}
 }}
 """
 
 
-# A table wider than a phone scrolls inside its own box (Streamlit's wrapper of st.table); axe asks that such a box
+# A table wider than a phone scrolls inside its own box (Streamlit's wrapper of st.table, or a Markdown table itself); axe asks that such a box
 # can be reached with the keyboard, so the box gets tabindex=0 and a name. Constant code, no data; behind nginx the
 # Content-Security-Policy allows it by its hash (scripts/serve.sh, INLINE_SCRIPTS), so never build it from data.
 SCROLL_BOX_JS = """<script>
@@ -80,7 +82,7 @@ SCROLL_BOX_JS = """<script>
   let queued = false;
   const mark = () => {
     queued = false;
-    document.querySelectorAll('[data-testid="stTable"] div').forEach(box => {
+    document.querySelectorAll('[data-testid="stTable"] div, [data-testid="stMarkdownContainer"] table').forEach(box => {
       const scrolls = box.scrollWidth > box.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
       if (scrolls && !box.hasAttribute('tabindex')) {
         box.setAttribute('tabindex', '0');

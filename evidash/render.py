@@ -11,7 +11,7 @@ from .charts import export_config, to_image
 from .figures import framed, phone_framed, steady_frame
 from .phone import PHONE_CSS, SCROLL_BOX_JS, on_phone
 from .urlstate import link, remove, view_url
-from .cite import check_url, escape_md
+from .cite import blank, check_url, escape_md
 from .data import Evidence
 from .rules import text as field_text
 from .vocab import BAND_LABELS, CATEGORY_LABELS, TIER_LABELS
@@ -257,9 +257,21 @@ def link_table(table: pd.DataFrame, link_column: str = "Link", source_column: st
 
     sources = [source_cell(row) for row in table.to_dict("records")]
     shown = table.drop(columns=[link_column, source_column, where_column])
-    shown = shown.map(lambda v: escape_md(v) if isinstance(v, str) else v)  # our own column headers stay as they are
+    shown = shown.map(lambda v: escape_md(v) if isinstance(v, str) else v)
     shown[source_column] = sources
-    st.table(shown.set_index(shown.columns[0]).rename_axis(None))
+    st.markdown(markdown_table(shown))
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` (its text already escaped or built as markdown) as one Markdown table: one element for the browser
+    to draw, where st.table draws every cell as its own Markdown block after loading its Arrow table code, which
+    held back the side-effect page's first chart (bench/README.md). Our own column headers are escaped here."""
+    def cell(value) -> str:
+        return "" if blank(value) else " ".join(str(value).split())  # a line break would end the table row
+
+    lines = ["| " + " | ".join(escape_md(c) for c in frame.columns) + " |", "|" + " --- |" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
 
 
 def effects_table(effects: pd.DataFrame, static: bool = False) -> None:

@@ -4,6 +4,7 @@ the app through AppTest."""
 from __future__ import annotations
 
 import csv
+import re
 import os
 import shutil
 import tempfile
@@ -174,3 +175,18 @@ def texts(at) -> str:
 def plain(text: str) -> str:
     """Markdown as read: escapes removed."""
     return text.replace("\\", "")
+
+
+def markdown_tables(at) -> list:
+    """The Markdown tables among a page's markdown elements (render.markdown_table), each as a DataFrame of the
+    cells as sent (still escaped); an escaped pipe is text, not a column border."""
+    import pandas as pd
+
+    out = []
+    for element in at.markdown:
+        lines = element.value.splitlines()
+        if len(lines) < 2 or not lines[0].startswith("| ") or not set(lines[1]) <= set("|- "):
+            continue
+        split = [[c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines]
+        out.append(pd.DataFrame(split[2:], columns=[plain(c) for c in split[0]]))
+    return out

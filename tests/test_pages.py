@@ -11,7 +11,7 @@ from evidash import registry, views
 from evidash.cite import escape_md
 from evidash.vocab import SOURCE_TYPE_LABELS
 
-from .conftest import DATA, app, texts
+from .conftest import DATA, app, markdown_tables, texts
 
 CHART_PAGES = {"onset": "onset", "setting": "setting", "cost": "course_cost_us_medicare_2026",  # slug -> first chart
                "side-effects": "side_effects"}
@@ -160,7 +160,7 @@ def test_side_effect_category_lists_specific_effects():
     at = app("side-effects")
     at.selectbox(key="category").set_value("se_dissociative").run()
     assert not at.exception
-    effects = at.table[-1].value  # a static table: its text wraps on a shared screen
+    effects = markdown_tables(at)[-1]  # a static table: its text wraps on a shared screen
     assert len(effects) >= 1 and "Frequency" in effects.columns
 
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from .conftest import app, plain, rows
+from .conftest import app, markdown_tables, plain, rows
 
 EFFECTS = rows("effects.csv")
 SHORT = {r["treatment_id"]: r["short_name"] for r in rows("treatments.csv")}
@@ -33,13 +33,12 @@ def icon_chart(at) -> dict:
 
 
 def read_table(table):
-    """A static table as read: the row label back as the first column, markdown escapes removed."""
-    frame = table.value.reset_index().rename(columns={"index": "Treatment"})
-    return frame.map(lambda v: plain(v) if isinstance(v, str) else v)
+    """A static (Markdown) table as read: markdown escapes removed."""
+    return table.map(lambda v: plain(v) if isinstance(v, str) else v)
 
 
 def comparator_table(at):
-    return next(read_table(t) for t in at.table if "Difference (per 100)" in t.value.columns)
+    return next(read_table(t) for t in markdown_tables(at) if "Difference (per 100)" in t.columns)
 
 
 def per_panel(fig: dict) -> dict[str, dict[str, int]]:
@@ -62,7 +61,7 @@ def test_an_uncontrolled_rate_is_labelled_no_comparator():
     uncontrolled = [e for e in EFFECTS if e["rate"] and e["comparator_type"] == "none"]
     assert uncontrolled and all(not e["comparator_rate"] and not e["comparator_name"] for e in uncontrolled)
     at = app("side-effects", category="se_psychiatric", treatments=["cbt"])
-    table = read_table(at.table[-1])
+    table = read_table(markdown_tables(at)[-1])
     assert set(table["Comparator"]) >= {"no comparator"}
     assert "Link" not in table.columns and table["Source"].str.contains(r"↗\]\(https?://").any()
 
@@ -202,15 +201,17 @@ def test_a_static_table_escapes_data_text_and_links_only_http_addresses():
         import pandas as pd
         from evidash import render
         render.link_table(pd.DataFrame({
-            "Treatment": ["*A*", "B", "C"], "Effect": ["[x](javascript:alert(1))", "ok", "ok"],
+            "Treatment": ["*A*", "B", "C"], "Effect": ["[x](javascript:alert(1))", "a | b", "two\nlines"],
             "Source": ["Title *one*", "A title that is much longer than sixty characters, so it is cut at a word", "T"],
             "Where": ["Table 2", "", None], "Link": ["javascript:alert(1)", "https://example.org/a_(b)", None]}))
 
     at = AppTest.from_function(page).run()
     assert not at.exception
-    table = at.table[0].value
-    assert list(table.index) == ["\\*A\\*", "B", "C"] and list(table.columns) == ["Effect", "Source"]
-    assert table["Effect"].iloc[0] == "\\[x\\]\\(javascript\\:alert\\(1\\)\\)"
+    assert not at.table  # one Markdown table: no Arrow table for the browser to load before the page's charts
+    [table] = markdown_tables(at)
+    assert list(table["Treatment"]) == ["\\*A\\*", "B", "C"] and list(table.columns) == ["Treatment", "Effect", "Source"]
+    # Markup is escaped, a pipe stays in its cell and a line break does not end the row.
+    assert list(table["Effect"]) == ["\\[x\\]\\(javascript\\:alert\\(1\\)\\)", "a \\| b", "two lines"]
     assert list(table["Source"]) == [
         "Title \\*one\\* · Table 2",  # an unsafe address: the title, not a link
         "[A title that is much longer than sixty characters, so it… ↗](https://example.org/a_%28b%29)",  # cut at a word
