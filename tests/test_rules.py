@@ -1033,11 +1033,39 @@ ONSET_CASES = [
     ("point_id form", dict(point_id="Alpha mdd"), "point_id", "'Alpha mdd' does not have the expected form"),
     ("result in figures", dict(result="MADRS lower than placebo from 3 h"), "result",
      "3 in the result is not in the row's figures or in its derivation"),
+    ("result numbers in figures (several)", dict(result="lower than placebo from 3 h to 5 days"), "result",
+     "3, 5 in the result are not in the row's figures or in its derivation"),
     ("days_min in figures", dict(days_min="0.5"), "days_min", "days_min 0.5 is not in the row's figures or in its derivation"),
     ("days_max in figures", dict(days_max="7"), "days_max", "days_max 7 is not in the row's figures or in its derivation"),
     ("markup", dict(result="<b>fast</b>"), "result", MARKUP),
     ("no internal label", dict(note="as alpha.mdd.onset says"), "note", LABEL),
 ]
+
+
+def _labels(raw) -> set[tuple]:
+    return {p[:3] for p in found(raw) if p[3] == LABEL}
+
+
+def test_a_cell_id_is_an_internal_label_whatever_its_case(raw):
+    edit(raw, "cells.csv", 2, detail="Alpha.mdd.onset has the trial.")
+    assert ("cells.csv", 2, "detail") in _labels(raw)
+
+
+def test_without_treatments_no_text_is_taken_for_a_cell_id(raw):
+    """With treatments.csv unreadable there are no ids to look for; 'e.g.' is not a cell id."""
+    edit(raw, "cells.csv", 2, detail="A first effect, e.g. within hours.")
+    raw.unreadable.add("treatments.csv")
+    raw.frames["treatments.csv"] = raw.frames["treatments.csv"].iloc[0:0]
+    assert _labels(raw) == set()
+
+
+def test_the_label_check_reads_on_past_an_unreadable_file_and_a_blank_field(raw):
+    edit(raw, "cells.csv", 2, detail="")
+    edit(raw, "cells.csv", 3, detail="See alpha.mdd.onset.")
+    edit(raw, "claims.csv", 2, reason="See alpha.mdd.onset for the trial.")
+    raw.unreadable.add("citations.csv")  # read before claims.csv
+    raw.frames["citations.csv"] = raw.frames["citations.csv"].iloc[0:0]
+    assert {("cells.csv", 3, "detail"), ("claims.csv", 2, "reason")} <= _labels(raw)
 
 
 @pytest.mark.parametrize("case", ONSET_CASES, ids=[c[0] for c in ONSET_CASES])
