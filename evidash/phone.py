@@ -72,8 +72,8 @@ PHONE_CSS = f"""
 """
 
 
-# A table wider than a phone scrolls inside its own box (Streamlit's wrapper of st.table, or a Markdown table itself); axe asks that such a box
-# can be reached with the keyboard, so the box gets tabindex=0 and a name. Constant code, no data; behind nginx the
+# A table wider than a phone scrolls inside its own box (Streamlit's wrapper of st.table, or a Markdown table itself);
+# axe asks that such a box can be reached with the keyboard, so the box gets tabindex=0 and a name. Constant code, no data; behind nginx the
 # Content-Security-Policy allows it by its hash (scripts/serve.sh, INLINE_SCRIPTS), so never build it from data.
 SCROLL_BOX_JS = """<script>
 (() => {

@@ -11,13 +11,19 @@ from pathlib import Path
 d = Path(sys.argv[1])
 OLD = sys.argv[2] if len(sys.argv) > 2 else "tms"
 NEW = OLD + "x"
+
+
 def rw(name, fn):
+    """Append fn(row) for every row of data file ``name`` where fn returns a new row."""
     p = d / name
     with open(p, newline="", encoding="utf-8") as f:
-        r = csv.DictReader(f); header = r.fieldnames; rows = list(r)
+        reader = csv.DictReader(f)
+        header, rows = reader.fieldnames, list(reader)
     extra = [x for x in (fn(dict(row)) for row in rows) if x]
     with open(p, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n"); w.writeheader(); w.writerows(rows + extra)
+        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows + extra)
     print(name, "+", len(extra))
 pre = lambda s: NEW + s[len(OLD):] if s.startswith(OLD + ".") or s.startswith(OLD + "_") else s
 def treatments(r):
