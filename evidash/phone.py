@@ -31,6 +31,11 @@ def on_phone() -> bool:
     except Exception:  # noqa: BLE001 - no request context: not a phone
         return False
 
+# Plotly's toolbar sits over the top right of the figure, where a phone's wrapped title runs to the edge: on a
+# phone it covered the title's end. Zoom and pan by toolbar are awkward on a touch screen, and the chart's PNG and
+# SVG downloads stay under "Data, sources and downloads", so a phone's chart has no toolbar.
+CHART_CONFIG = {"displayModeBar": False}
+
 PHONE_MAX_PX = 640  # Streamlit stacks columns below this width too
 MIN_FONT = 12
 LABEL_WRAP = 44  # characters of a row label per line (12-px text over a ~340-px plot)

@@ -9,7 +9,7 @@ import streamlit as st
 from . import bib, handout, views
 from .charts import export_config, to_image
 from .figures import framed, phone_framed, steady_frame
-from .phone import PHONE_CSS, SCROLL_BOX_JS, on_phone
+from .phone import CHART_CONFIG as PHONE_CHART_CONFIG, PHONE_CSS, SCROLL_BOX_JS, on_phone
 from .urlstate import link, remove, view_url
 from .cite import blank, check_url, escape_md
 from .data import Evidence
@@ -354,7 +354,8 @@ def chart_block(ev: Evidence, present: bool, view) -> None:
     if not present and on_phone():  # one figure per chart: the phone's (phone.py) on a phone, else the screen's
         with st.container(key=f"phone_chart__{suffix}"):
             st.plotly_chart(phone_framed(view, view.key, sources, ev.as_of, view_url()),
-                            config=export_config(filename), width="stretch", theme=None, key=f"phone_plot__{suffix}")
+                            config={**export_config(filename), **PHONE_CHART_CONFIG}, width="stretch", theme=None,
+                            key=f"phone_plot__{suffix}")
     else:
         with st.container(key=f"screen_chart__{suffix}"):
             st.plotly_chart(fig, config=export_config(filename), width="stretch", theme=None)

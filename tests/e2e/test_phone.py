@@ -94,6 +94,7 @@ def test_a_wide_screen_draws_each_chart_once_as_the_screen_figure(app_page, app_
     screen.nth(1).wait_for()
     assert screen.count() >= 2  # the side-effect page draws two charts: the heatmap and the comparison
     assert app_page.locator('[class*="st-key-phone_chart"]').count() == 0
+    assert app_page.locator('[class*="st-key-screen_chart"] .modebar-btn').count() > 0  # PNG download, zoom
 
 
 def test_onset_plot_area_is_wide_enough_on_a_phone(phone_page, app_url):
@@ -102,6 +103,8 @@ def test_onset_plot_area_is_wide_enough_on_a_phone(phone_page, app_url):
     assert plots[0]["width"] >= 200 and plots[0]["chart"] <= PHONE["width"], plots
     labels = phone_page.evaluate("""() => [...document.querySelectorAll('[class*=st-key-phone_chart] .annotation-text')].map(t => t.textContent)""")
     assert any(label.startswith("IV ketamine") for label in labels), labels  # the row's label, above the row
+    # No Plotly toolbar over the phone's title (it covered the title's end); the screen's chart keeps it.
+    assert phone_page.locator("[class*=st-key-phone_chart] .modebar-btn").count() == 0
 
 
 def _opens_phone_layout(phone_page, url: str) -> None:
