@@ -18,6 +18,7 @@ from .figures import ChartView
 from .urlstate import link
 from .rules import LIST_SEPARATOR
 from .vocab import CLAIM_TOPIC_LABELS, CLAIM_TOPICS, SOURCE_TYPE_LABELS, VERDICT_LABELS, VERDICTS
+from .text import count
 
 
 def ids(value) -> list[str]:
@@ -158,7 +159,7 @@ def verdict_chart(claims: pd.DataFrame, title: str, family: bool = False) -> go.
                         pattern=dict(shape=CLAIM_TOPICS[topic].pattern, fgcolor="#ffffff", fgopacity=0.35, solidity=0.2)),
             text=shown["count"], textposition="inside", insidetextanchor="middle",
             textfont=dict(color=CLAIM_TOPICS[topic].text_colour, size=15), outsidetextfont=dict(color="#1a1a1a"),
-            hovertemplate=f"%{{y}}<br>{CLAIM_TOPIC_LABELS[topic]}: %{{x}} claim(s)<extra></extra>",
+            hovertemplate=f"%{{y}}<br>{CLAIM_TOPIC_LABELS[topic]}: %{{x}} claims<extra></extra>",
         ))
     order = [labels[v] for v in VERDICTS]
     # Every verdict of the scale keeps its row, with a count of 0 where no claim has it.
@@ -180,7 +181,7 @@ def summary(claims: pd.DataFrame, label: str, family: bool = False) -> str:
     counts = claims["verdict"].value_counts()
     parts = [f"{int(counts[v])} {(VERDICTS[v].family if family else VERDICTS[v].short).lower()}" for v in VERDICTS if counts.get(v, 0)]
     articles = claims["source_id"].nunique()
-    return (f"{len(claims)} claims from {articles} popular article(s) ({label.lower()}): " + ", ".join(parts) + ". "
+    return (f"{count(len(claims), 'claim')} from {count(articles, 'popular article')} ({label.lower()}): " + ", ".join(parts) + ". "
             "Each verdict rests on the dashboard's own cells, linked on the claim's card.")
 
 

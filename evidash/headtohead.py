@@ -26,6 +26,7 @@ from .data import Evidence
 from .figures import ChartView
 from .rules import higher_favoured, id_list, null_effect
 from .vocab import DESIGN_LABELS, MEASURE_LABELS, SOURCE_TYPE_LABELS
+from .text import count
 
 DEFAULT_A, DEFAULT_B = "ketamine_iv", "ect"
 NUMBER_COLUMNS = ("n", "value_a", "value_b", "effect", "ci_low", "ci_high")
@@ -433,7 +434,7 @@ def chart_summary(ev: Evidence, rows: pd.DataFrame, a: str, b: str, label: str) 
     flips = len(flipped(rows, a))
     missing = len(undrawn(rows, a))
     studies = rows["study"].nunique() if len(rows) else 0
-    return (f"{len(rows)} direct result(s) from {studies} study or review report(s) compare {short.get(a, a)} and "
+    return (f"{count(len(rows), 'direct result')} from {count(studies, 'study or review report')} compare {short.get(a, a)} and "
             f"{short.get(b, b)} ({label.lower()}); {plotted} give an effect size or interval and are drawn, one panel per "
             f"effect measure, every panel with right of no difference favouring {short.get(a, a)}"
             + (f" ({flips} flipped from the direction reported, marked ↔)" if flips else "")

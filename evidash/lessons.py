@@ -34,6 +34,7 @@ from .urlstate import LESSON_FOLDER as FOLDER
 from .urlstate import LESSON_MAX as TOKEN_MAX
 from .urlstate import LESSON_VERSION as VERSION
 from .urlstate import PARAMS, lesson_ids as ids, looks_encoded, parse
+from .text import count
 
 NOTE_MAX = 280
 TITLE_MAX = 80
@@ -298,5 +299,5 @@ def notices(lesson: Lesson, problems: list[Problem]) -> list[str]:
     details = "; ".join(f"step {p.row}: {p.message}" for p in problems if p.row in dropped)[:400]
     if not lesson.steps:
         return [f"None of the lesson's steps fit the data any more ({details}), so no lesson is open."]
-    return [f"{len(dropped)} step(s) of this lesson no longer fit the data and were left out ({details}). "
-            f"The other {len(lesson.steps)} step(s) work."]
+    return [f"{count(len(dropped), 'step')} of this lesson no longer fit the data and were left out ({details}). "
+            f"The other {count(len(lesson.steps), 'step')} work."]

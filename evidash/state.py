@@ -20,6 +20,7 @@ from .render import page_css
 from .text import DISCLAIMER, FOOTER_TAIL
 from . import views
 from .views import ALL
+from .text import count
 
 
 reconnect.install()  # a browser that reconnects from a dead worker gets a full run (see reconnect.py)
@@ -92,7 +93,7 @@ _LINK_SLOT = "_copy_link_slot"
 def _show_data_problems(ev: Evidence) -> None:
     bad = errors(ev.problems)
     st.error(
-        f"The evidence data has {len(bad)} problem(s), so the dashboard cannot show it. "
+        f"The evidence data has {count(len(bad), 'problem')}, so the dashboard cannot show it. "
         "Nothing has been changed in the files. A maintainer can fix them (see data/README.md) and reload."
     )
     st.dataframe(
@@ -307,7 +308,7 @@ def copy_link_popover(container=st) -> None:
             st.caption(urlstate.LOCAL_ONLY_NOTICE)
         n = len(presenter.draft().steps)
         st.button("Add to lesson", icon=":material/playlist_add:", key="add_to_lesson", on_click=presenter.add_current_view,
-                  args=(get_evidence(),), help=f"Add this view as a step of the lesson you are building ({n} step(s) so far; "
+                  args=(get_evidence(),), help=f"Add this view as a step of the lesson you are building ({count(n, 'step')} so far; "
                                                "edit it on the Lessons page)")
 
 

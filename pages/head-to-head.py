@@ -9,6 +9,7 @@ from evidash import headtohead as h2h
 from evidash import render, urlstate, views
 from evidash.cite import escape_md
 from evidash.state import PageState, run_page
+from evidash.text import count
 
 TABLE_COLUMNS_HIDDEN = ("Sources", "Where", "Comparison id")
 
@@ -44,7 +45,7 @@ def direct_section(ev, a: str, b: str, condition: str, present: bool) -> bool:
             st.markdown(f"Direct comparisons of these two exist for other conditions: {also}. Choose that condition, or All conditions, to see them.")
         return False
     table = h2h.table(ev, rows, a, b, with_condition=condition == views.ALL, condition=condition)
-    st.caption(f"{len(rows)} result(s) in which patients were randomised between {escape_md(short.get(a, a))} and "
+    st.caption(f"{count(len(rows), 'result')} in which patients were randomised between {escape_md(short.get(a, a))} and "
                f"{escape_md(short.get(b, b))}, or pooled from such trials. In the chart, right of no difference favours "
                f"{escape_md(short.get(a, a))} in every panel; the table gives each effect exactly as its source reports it, "
                "in the direction named under 'Effect measure'.")

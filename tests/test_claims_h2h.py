@@ -197,6 +197,8 @@ def test_pair_in_either_order_and_all_conditions(comparisons):
     at = app("head-to-head", a="tms", b="ect")
     expected = [r for r in comparisons if {r["treatment_a"], r["treatment_b"]} == {"ect", "tms"}]
     assert len(at.table[0].value) == len(expected)
+    noun = "result" if len(expected) == 1 else "results"  # counted as a reader says it, not "result(s)"
+    assert any(c.value.startswith(f"{len(expected)} {noun} in which patients were randomised") for c in at.caption)
     assert [plain(c) for c in at.table[0].value.columns][:6] == ["Condition", "Design", "n", "Outcome", "Measure", "TMS"]
 
 

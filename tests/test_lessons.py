@@ -81,7 +81,7 @@ def test_a_link_whose_steps_no_longer_fit_keeps_the_steps_that_work(ev):
     ]})
     lesson, notices = lessons.open_value(token, ev)
     assert [s.title for s in lesson.steps] == ["Still here"]
-    assert len(notices) == 1 and "3 step(s) of this lesson no longer fit the data" in notices[0]
+    assert len(notices) == 1 and "3 steps of this lesson no longer fit the data" in notices[0]
     assert "step 2" in notices[0] and "step 3" in notices[0] and "step 4" in notices[0]
 
 

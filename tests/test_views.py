@@ -318,3 +318,9 @@ def test_hours_in_clinic_keeps_every_treatment_as_a_labelled_row(ev):
     for r in nums.loc[nums["at_least"]].itertuples():
         assert f"{r.Treatment} · at least" in rows and r.hours_min == r.hours_max
         assert r.Treatment in view.summary
+
+
+def test_counts_read_as_a_reader_says_them():
+    from evidash.text import count
+    assert [count(0, "step"), count(1, "step"), count(11, "result"), count(2, "study", "studies")] == [
+        "0 steps", "1 step", "11 results", "2 studies"]
