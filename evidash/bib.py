@@ -68,14 +68,20 @@ def links(source) -> list[tuple[str, str]]:
     return out
 
 
+def _closed(text: str) -> str:
+    """A reference element with its full stop: 'Janssen Pharmaceuticals Inc.' and a title ending in '?' keep their
+    own mark instead of gaining a second one."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
 def vancouver(source) -> str:
     """One reference in Vancouver style (plain text): Authors. Title. Journal. Year. doi: PMID:"""
     names, more = authors(source)
     parts = []
     if names:
-        parts.append(", ".join(names) + (", et al." if more else "."))
-    title = _text(source.get("title")).rstrip(".")
-    parts.append(f"{title}.")
+        parts.append(", ".join(names) + ", et al." if more else _closed(", ".join(names)))
+    parts.append(_closed(_text(source.get("title"))))
     publisher, year = _text(source.get("publisher")), _year(source)
     # Vancouver: 'Journal. Year.' for an article; 'Publisher; Year.' for a report or web page.
     where = (". " if is_article(source) else "; ").join(x for x in (publisher.rstrip("."), year) if x)

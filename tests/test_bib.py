@@ -290,6 +290,18 @@ def test_vancouver_without_authors_or_year():
     assert bib.vancouver(source) == "Ketamine clinic prices. Example Clinic."
 
 
+def test_vancouver_keeps_one_mark_after_an_abbreviation_or_a_question():
+    source = {"source_id": "w", "authors": "Janssen Pharmaceuticals Inc.", "title": "Does alpha work?",
+              "publisher": "US FDA (FDALabel)", "year": "2026", "doi": "", "pmid": "", "url": "https://www.fda.gov/x",
+              "source_type": "label"}
+    assert bib.vancouver(source) == "Janssen Pharmaceuticals Inc. Does alpha work? US FDA (FDALabel); 2026."
+
+
+def test_no_reference_in_the_data_has_a_doubled_full_stop(ev):
+    doubled = [r for r in (bib.vancouver(s) for s in ev.sources.to_dict("records")) if re.search(r"(?<!\.)\.\.(?!\.)|\?\.", r)]
+    assert not doubled, doubled[:3]
+
+
 def test_links_of_a_source():
     source = {"doi": "10.1000/xyz123", "pmid": "12345678", "url": "https://www.journal.example.org/article/1", "source_type": "rct"}
     assert bib.links(source) == [("DOI", "https://doi.org/10.1000/xyz123"),
