@@ -113,13 +113,13 @@ def test_condition_filter_limits_claims(claims, ev):
 
 
 # --- Head-to-head page --------------------------------------------------------------------------------
-def test_ketamine_vs_ect_in_trd_lists_elektd_and_ketect_with_their_numbers(comparisons):
-    at = app("head-to-head", condition="trd")
+def test_ketamine_vs_ect_lists_elektd_and_ketect_with_their_numbers(comparisons):
+    at = app("head-to-head")  # all conditions: ELEKT-D (TRD) and KetECT (unipolar inpatients, MDD)
     assert at.selectbox(key="a").value == "ketamine_iv" and at.selectbox(key="b").value == "ect"  # the defaults
     table = at.table[0].value  # as sent: Markdown-escaped (st.table renders Markdown), read back as plain text
     table = table.map(plain).rename(columns=plain, index=plain)
     studies = list(table.index)
-    expected = [r for r in comparisons if {r["treatment_a"], r["treatment_b"]} == {"ketamine_iv", "ect"} and r["condition_id"] == "trd"]
+    expected = [r for r in comparisons if {r["treatment_a"], r["treatment_b"]} == {"ketamine_iv", "ect"}]
     assert len(table) == len(expected)
     for study in ("ELEKT-D", "KetECT"):
         assert study in studies
@@ -166,11 +166,11 @@ def flat(node) -> list:
 
 @pytest.mark.parametrize("a,b", [("ketamine_iv", "ect"), ("ect", "ketamine_iv")])
 def test_forest_chart_comes_before_the_table_and_says_where_it_flipped(comparisons, a, b):
-    at = app("head-to-head", condition="trd", a=a, b=b)
+    at = app("head-to-head", a=a, b=b)
     order = [getattr(e, "type", "") for e in flat(at.main)]
     assert "plotly_chart" in order and "table" in order
     assert order.index("plotly_chart") < order.index("table")
-    flips = [r for r in comparisons if {r["treatment_a"], r["treatment_b"]} == {a, b} and r["condition_id"] == "trd"
+    flips = [r for r in comparisons if {r["treatment_a"], r["treatment_b"]} == {a, b}
              and r["higher_favours"] and ((r["effect_first"] == a) != (r["higher_favours"] == "first"))]
     line = " ".join(plain(m.value) for m in at.markdown if "Sign flipped for display" in m.value)
     assert flips and all(r["study"] in line for r in flips) and line.count("\n") == 0  # one line
