@@ -57,6 +57,23 @@ VIEWER_TEXT = {
     "onset_points.csv": ("protocol_name", "result", "comparator", "figures", "derivation", "note"),
 }
 
+# The narrative text a viewer reads says what the sources give, not how the data were gathered ("the abstract seen",
+# "n not captured", "seen 2026"). The figures column may say where a source's words were read (that is provenance
+# for a checker), so it is not among these columns.
+NARRATIVE_TEXT = {
+    "cells.csv": ("headline", "headline_plain", "value", "detail", "measure_note"),
+    "effects.csv": ("effect", "frequency", "comparator", "comparator_name"),
+    "claims.csv": ("claim", "claim_plain", "reason", "meaning_plain"),
+    "comparisons.csv": ("study", "outcome", "result_a", "result_b", "note", "measure_note"),
+    "course_costs.csv": ("component", "note"),
+    "onset_points.csv": ("protocol_name", "result", "comparator", "note"),
+}
+_PROCESS_WORDING = re.compile(
+    r"\b(?:abstracts?|records?|pages?|sources?|summary|summaries|excerpts?|figures|cop(?:y|ies))(?: (?:was|were))? seen\b"
+    r"|\bseen only\b|\bnot seen\b|\bwe could\b|\bcaptured\b|\bseen \d{4}\b", re.I)
+PROCESS_MESSAGE = ("text describes how the data were gathered ('{}'); say what the sources give instead, e.g. 'the "
+                   "abstract does not say', 'not found', 'accessed 2026' for an undated page")
+
 
 def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
@@ -227,6 +244,22 @@ def internal_label_problems(ctx: Context, severity: str) -> list[Problem]:
     return out
 
 
+def process_wording_problems(ctx: Context, severity: str) -> list[Problem]:
+    """Narrative text a viewer reads does not describe our reading ('the abstract seen', 'n not captured')."""
+    out = []
+    for name, columns in NARRATIVE_TEXT.items():
+        frame = ctx.frames.get(name)
+        if frame is None or name in ctx.unreadable:
+            continue
+        for column in (c for c in columns if c in frame.columns):
+            for index, text in zip(frame.index, frame[column]):
+                found = None if blank(text) else _PROCESS_WORDING.search(str(text))
+                if found:
+                    out.append(Problem(name, ctx.line(frame, index), column, PROCESS_MESSAGE.format(found.group(0)),
+                                       severity))
+    return out
+
+
 def course_cost_problems(ctx: Context, severity: str) -> list[Problem]:
     """Every amount of course_costs.csv (unit_cost, unit_cost_high) is in the row's figures (the source's own
     numbers) or in its derivation (our arithmetic from them)."""
@@ -265,8 +298,8 @@ def onset_point_problems(ctx: Context, severity: str) -> list[Problem]:
     return out
 
 
-RULES = (citation_problems, cell_problems, source_problems, internal_label_problems, course_cost_problems,
-         onset_point_problems)
+RULES = (citation_problems, cell_problems, source_problems, internal_label_problems, process_wording_problems,
+         course_cost_problems, onset_point_problems)
 
 
 def problems(frames: dict[str, pd.DataFrame], unreadable: set[str], line, severity: str = "error") -> list[Problem]:

@@ -683,6 +683,8 @@ UNSEEN = ("the note says part of this source was not seen; use a source only aft
           "identifiers are seen")
 LABEL = ("text names an internal label (a seed document number or a cell id); name the article or the treatment and "
          "attribute instead")
+PROCESS = ("text describes how the data were gathered ('{}'); say what the sources give instead, e.g. 'the abstract "
+           "does not say', 'not found', 'accessed 2026' for an undated page")
 PROVENANCE_CASES = {
     "figures required": ("citations.csv", 2, dict(figures=""), "figures", FIGURES),
     "headline_source required": ("cells.csv", 2, dict(headline_source=""), "headline_source",
@@ -710,6 +712,11 @@ PROVENANCE_CASES = {
     "research paper authors": ("sources.csv", 2, dict(authors=""), "authors", "a rct paper needs its authors"),
     "no seed label in text": ("cells.csv", 2, dict(detail="As seed document 003 says."), "detail", LABEL),
     "no cell id in text": ("claims.csv", 2, dict(reason="See alpha.mdd.onset for the trial."), "reason", LABEL),
+    "no process wording in text": ("cells.csv", 2, dict(detail="The abstract seen gives no rate."), "detail",
+                                   PROCESS.format("abstract seen")),
+    "no process wording in a note": ("comparisons.csv", 2, dict(note="n not captured."), "note", PROCESS.format("captured")),
+    "an access date, not a sighting": ("course_costs.csv", 2, dict(note="Undated page, seen 2026."), "note",
+                                       PROCESS.format("seen 2026")),
 }
 
 
@@ -1044,6 +1051,14 @@ ONSET_CASES = [
 
 def _labels(raw) -> set[tuple]:
     return {p[:3] for p in found(raw) if p[3] == LABEL}
+
+
+def test_where_a_source_was_read_may_stay_in_its_figures_and_clinical_seen_is_not_process(raw):
+    """The figures column may say where the source's words were read (provenance for a checker); 'seen in' about
+    patients is clinical wording, not a description of our reading."""
+    edit(raw, "citations.csv", 2, figures="Recommendation 1.2.3 wording seen only on a copy of the NICE PDF (p. 4).")
+    edit(raw, "cells.csv", 2, detail="Bladder harm is mainly seen in recreational use.")
+    assert not [p for p in found(raw) if p[3].startswith("text describes how the data were gathered")]
 
 
 def test_a_cell_id_is_an_internal_label_whatever_its_case(raw):
