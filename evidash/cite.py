@@ -64,24 +64,3 @@ def source_link(source, blocked: set[str] = frozenset()) -> str | None:
     if present(pmid) and str(pmid).isdigit():
         return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
     return None
-
-
-def format_reference(source) -> str:
-    """Plain-text reference: Authors. Title. Publisher; Year. doi:… PMID …"""
-    parts = []
-    if present(source.get("authors")):
-        parts.append(str(source["authors"]).rstrip(".") + ".")
-    parts.append(str(source.get("title", "")).rstrip(".") + ".")
-    tail = []
-    if present(source.get("publisher")):
-        tail.append(str(source["publisher"]))
-    year = source.get("year")
-    if present(year):
-        tail.append(str(int(float(year))) if str(year).replace(".0", "").isdigit() else str(year))
-    if tail:
-        parts.append("; ".join(tail) + ".")
-    if present(source.get("doi")):
-        parts.append(f"doi:{source['doi']}")
-    if present(source.get("pmid")):
-        parts.append(f"PMID {source['pmid']}")
-    return " ".join(parts)

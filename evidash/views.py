@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .cite import escape_md, format_reference, source_link
+from .bib import vancouver
+from .cite import escape_md, source_link
 from .data import Evidence
 from .rules import COST_ATTRIBUTES_UNIT as COST_UNIT
 from .rules import text as _text
@@ -187,7 +188,7 @@ def cell_citations(ev: Evidence, cell_id: str) -> pd.DataFrame:
         s = src.loc[c["source_id"]]
         rows.append({
             "source_id": c["source_id"],
-            "reference": format_reference(s),
+            "reference": vancouver(s),
             "title": s["title"],
             "locator": c["locator"],
             "figures": _text(c.get("figures")),
@@ -430,7 +431,7 @@ def sources_table(ev: Evidence) -> pd.DataFrame:
         d = s._asdict()
         rows.append({
             "source_id": s.source_id,
-            "Reference": format_reference(d),
+            "Reference": vancouver(d),
             "Type": SOURCE_TYPE_LABELS.get(s.source_type, s.source_type),
             "source_type": s.source_type,
             "Link": source_link(d),

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from evidash import figures, views
-from evidash.cite import escape_md, format_reference, source_link
+from evidash.bib import vancouver
+from evidash.cite import escape_md, source_link
 from evidash.data import load_evidence, summary
 
 from .conftest import DATA
@@ -77,7 +78,9 @@ def test_escape_and_links_are_safe():
     assert source_link({"url": "javascript:alert(1)", "doi": None, "pmid": None}) is None
     assert source_link({"url": None, "doi": "10.1000/x1", "pmid": None}) == "https://doi.org/10.1000/x1"
     assert source_link({"url": None, "doi": None, "pmid": "123"}) == "https://pubmed.ncbi.nlm.nih.gov/123/"
-    assert format_reference({"authors": "Smith J", "title": "A trial", "publisher": "J Tests", "year": 2020.0, "doi": "10.1/x", "pmid": None}) == "Smith J. A trial. J Tests; 2020. doi:10.1/x"
+    # The evidence card and the Sources page give a reference in one style (Vancouver), a float year as a year.
+    assert vancouver({"authors": "Smith J", "title": "A trial", "publisher": "J Tests", "year": 2020.0, "doi": "10.1/x",
+                      "pmid": None, "source_type": "rct"}) == "Smith J. A trial. J Tests. 2020. doi:10.1/x."
 
 
 def test_chart_left_margin_fits_the_longest_label(ev):
