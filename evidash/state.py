@@ -17,10 +17,9 @@ from .urlstate import view_url
 from .load import data_dir_from_env, data_version
 from .problems import errors
 from .render import page_css
-from .text import DISCLAIMER, FOOTER_TAIL
+from .text import DISCLAIMER, FOOTER_TAIL, count
 from . import views
 from .views import ALL
-from .text import count
 
 
 reconnect.install()  # a browser that reconnects from a dead worker gets a full run (see reconnect.py)
