@@ -225,39 +225,33 @@ def source_problems(ctx: Context, severity: str) -> list[Problem]:
     return out
 
 
-def internal_label_problems(ctx: Context, severity: str) -> list[Problem]:
-    """Viewer-facing text names no seed document and no cell id (the app shows titles and names instead)."""
-    cell_id = re.compile(r"\b(?:" + "|".join(map(re.escape, ctx.treatment_ids)) + r")\.[a-z_]+", re.I) if ctx.treatment_ids else None
-    out = []
-    for name, columns in VIEWER_TEXT.items():
+def _texts(ctx: Context, columns_by_file: dict[str, tuple[str, ...]]):
+    """(file, frame, index, column, text) of every non-blank text field named in ``columns_by_file`` of a readable
+    file (the caller asks ``ctx.line`` only for a field that breaks its rule: looking a line up costs more than the check)."""
+    for name, columns in columns_by_file.items():
         frame = ctx.frames.get(name)
         if frame is None or name in ctx.unreadable:
             continue
         for column in (c for c in columns if c in frame.columns):
             for index, text in zip(frame.index, frame[column]):
-                if blank(text):
-                    continue
-                if _SEED_LABEL.search(str(text)) or (cell_id is not None and cell_id.search(str(text))):
-                    out.append(Problem(name, ctx.line(frame, index), column,
-                                       "text names an internal label (a seed document number or a cell id); "
-                                       "name the article or the treatment and attribute instead", severity))
-    return out
+                if not blank(text):
+                    yield name, frame, index, column, str(text)
+
+
+def internal_label_problems(ctx: Context, severity: str) -> list[Problem]:
+    """Viewer-facing text names no seed document and no cell id (the app shows titles and names instead)."""
+    cell_id = re.compile(r"\b(?:" + "|".join(map(re.escape, ctx.treatment_ids)) + r")\.[a-z_]+", re.I) if ctx.treatment_ids else None
+    return [Problem(name, ctx.line(frame, index), column, "text names an internal label (a seed document number or a "
+                    "cell id); name the article or the treatment and attribute instead", severity)
+            for name, frame, index, column, text in _texts(ctx, VIEWER_TEXT)
+            if _SEED_LABEL.search(text) or (cell_id is not None and cell_id.search(text))]
 
 
 def process_wording_problems(ctx: Context, severity: str) -> list[Problem]:
     """Narrative text a viewer reads does not describe our reading ('the abstract seen', 'n not captured')."""
-    out = []
-    for name, columns in NARRATIVE_TEXT.items():
-        frame = ctx.frames.get(name)
-        if frame is None or name in ctx.unreadable:
-            continue
-        for column in (c for c in columns if c in frame.columns):
-            for index, text in zip(frame.index, frame[column]):
-                found = None if blank(text) else _PROCESS_WORDING.search(str(text))
-                if found:
-                    out.append(Problem(name, ctx.line(frame, index), column, PROCESS_MESSAGE.format(found.group(0)),
-                                       severity))
-    return out
+    return [Problem(name, ctx.line(frame, index), column, PROCESS_MESSAGE.format(found.group(0)), severity)
+            for name, frame, index, column, text in _texts(ctx, NARRATIVE_TEXT)
+            if (found := _PROCESS_WORDING.search(text))]
 
 
 def course_cost_problems(ctx: Context, severity: str) -> list[Problem]:
