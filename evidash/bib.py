@@ -75,8 +75,23 @@ def _closed(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
+# A report's own number kept in `label` ('NG222', 'CPB 0445', 'LCD L34998'): one token of capitals with a digit.
+_REPORT_NO = re.compile(r"[A-Z][A-Z-]*\s?[A-Z]*\d[\dA-Z-]*")
+
+
+def report_number(source) -> str:
+    """The guidance, policy or report number of a document that is not a journal article, from its `label`
+    (the title stays exactly the publisher's: NICE's page title carries no 'NG222'); '' when the label is a short
+    name rather than a number, or the title already shows it."""
+    label = _text(source.get("label"))
+    if is_article(source) or not _REPORT_NO.fullmatch(label) or label.lower() in _text(source.get("title")).lower():
+        return ""
+    return label
+
+
 def vancouver(source) -> str:
-    """One reference in Vancouver style (plain text): Authors. Title. Journal. Year. doi: PMID:"""
+    """One reference in Vancouver style (plain text): Authors. Title. Journal. Year. doi: PMID:
+    A report adds its number as NLM's Citing Medicine does: 'Publisher; Year. Report No.: NG222.'"""
     names, more = authors(source)
     parts = []
     if names:
@@ -87,6 +102,8 @@ def vancouver(source) -> str:
     where = (". " if is_article(source) else "; ").join(x for x in (publisher.rstrip("."), year) if x)
     if where:
         parts.append(f"{where}.")
+    if report_number(source):
+        parts.append(f"Report No.: {report_number(source)}.")
     if _text(source.get("doi")):
         parts.append(f"doi:{source['doi']}.")
     if _text(source.get("pmid")):
@@ -137,6 +154,8 @@ def bibtex(sources: pd.DataFrame) -> str:
         publisher = _bib_escape(_text(s.get("publisher")))
         if publisher:
             fields["journal" if is_article(s) else "publisher"] = publisher
+        if report_number(s):
+            fields["number"] = _bib_escape(report_number(s))
         for key in ("doi", "pmid"):
             if _text(s.get(key)):
                 fields[key] = _text(s[key])
@@ -162,6 +181,8 @@ def ris(sources: pd.DataFrame) -> str:
             entry["year"] = _year(s)
         if _text(s.get("publisher")):
             entry["journal_name" if is_article(s) else "publisher"] = _text(s["publisher"])
+        if report_number(s):
+            entry["number"] = report_number(s)
         if _text(s.get("doi")):
             entry["doi"] = _text(s["doi"])
         if _text(s.get("pmid")):
@@ -186,6 +207,8 @@ def csl_json(sources: pd.DataFrame) -> str:
             item["issued"] = {"date-parts": [[int(_year(s))]]}
         if _text(s.get("publisher")):
             item["container-title" if is_article(s) else "publisher"] = _text(s["publisher"])
+        if report_number(s):
+            item["number"] = report_number(s)
         if _text(s.get("doi")):
             item["DOI"] = _text(s["doi"])
         if _text(s.get("pmid")):

@@ -25,7 +25,7 @@ from .conftest import DATA
 
 ARTICLE_TYPES = {"meta_analysis", "rct", "observational", "review", "economic_evaluation"}  # journal articles
 # Variables and item types of CSL 1.0.2 used by an export (https://docs.citationstyles.org/en/stable/specification.html).
-CSL_KEYS = {"id", "type", "title", "author", "issued", "container-title", "publisher", "DOI", "PMID", "URL", "note"}
+CSL_KEYS = {"number", "id", "type", "title", "author", "issued", "container-title", "publisher", "DOI", "PMID", "URL", "note"}
 CSL_TYPES = {"article-journal", "webpage", "report", "book", "document"}
 _ET_AL = re.compile(r",?\s*\bet al\b\.?", re.I)
 _UPPER = "A-ZÀ-ÖØ-Þ"  # Latin capitals, with accented ones ('Å' in Hammar Å)
@@ -282,6 +282,26 @@ def test_vancouver_organisation_web_page():
     # A document from an organisation: Author. Title. Publisher; Year.
     assert bib.vancouver(source) == ("National Institute for Health and Care Excellence. "
                                      "Depression in adults: treatment and management (NG222). NICE; 2022.")
+
+
+def test_a_reports_number_comes_from_its_label_and_the_title_stays_the_publishers():
+    source = {"source_id": "y", "authors": "National Institute for Health and Care Excellence",
+              "title": "Depression in adults: treatment and management", "publisher": "NICE", "year": "2022",
+              "doi": "", "pmid": "", "url": "https://www.nice.org.uk/guidance/ng222", "source_type": "guideline",
+              "label": "NG222"}
+    assert bib.vancouver(source) == ("National Institute for Health and Care Excellence. "
+                                     "Depression in adults: treatment and management. NICE; 2022. Report No.: NG222.")
+    import pandas as pd
+    frame = pd.DataFrame([source])
+    assert "number = {NG222}" in bib.bibtex(frame)
+    assert rispy.loads(bib.ris(frame))[0]["number"] == "NG222"
+    assert json.loads(bib.csl_json(frame))[0]["number"] == "NG222"
+    # A short name is not a number; a number the title already shows is not repeated; an article has none.
+    assert bib.report_number({**source, "label": "ELEKT-D"}) == ""
+    assert bib.report_number({**source, "label": "Berman 2000"}) == ""
+    assert bib.report_number({**source, "title": "Guidance (NG222)"}) == ""
+    assert bib.report_number({**source, "source_type": "rct"}) == ""
+    assert bib.report_number({**source, "label": "CPB 0445"}) == "CPB 0445"
 
 
 def test_vancouver_without_authors_or_year():
