@@ -21,7 +21,10 @@ from .rules import ONSET_POINT_NUMBER_COLUMNS, blank, id_list, number, numbers_i
 # (a range "6-24" is 6 and 24, not -24).
 
 # What a note admits about a source that was not fully seen: such a source is not used until it is.
-UNSEEN = re.compile(r"\bnot\s+(?:seen|captured)\b|\btitle\s+describes\b|\bexact\s+title\b", re.I)
+# ... or that its title was made from its address ("headline taken from the URL slug") rather than read on it.
+UNSEEN = re.compile(r"\bnot\s+(?:seen|captured)\b|\btitle\s+describes\b|\bexact\s+title\b"
+                    r"|\b(?:title|headline)\s+(?:was\s+)?(?:taken|inferred|derived|made)\s+from\s+the\s+"
+                    r"(?:url|link|slug|(?:web\s+|page\s+)?address)", re.I)
 # Research papers: a reader needs the authors to find them.
 RESEARCH_TYPES = ("rct", "meta_analysis", "observational", "review", "economic_evaluation", "preclinical")
 

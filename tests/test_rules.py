@@ -709,6 +709,8 @@ PROVENANCE_CASES = {
                                                "value_min 0.08 is not in the figures of the cell's citations or in its derivation"),
     "source seen": ("sources.csv", 2, dict(note="Exact title not seen; abstract read on a copy."), "note", UNSEEN),
     "source seen (title describes)": ("sources.csv", 3, dict(note="Title describes the work."), "note", UNSEEN),
+    "source seen (title from its address)": ("sources.csv", 3, dict(note="Local news; headline taken from the URL slug."),
+                                             "note", UNSEEN),
     "research paper authors": ("sources.csv", 2, dict(authors=""), "authors", "a rct paper needs its authors"),
     "no seed label in text": ("cells.csv", 2, dict(detail="As seed document 003 says."), "detail", LABEL),
     "no cell id in text": ("claims.csv", 2, dict(reason="See alpha.mdd.onset for the trial."), "reason", LABEL),
