@@ -44,7 +44,8 @@ TEXT_WRAP = 50
 ROW_PX = 40  # a row's bar or point, without its label
 LABEL_LINE_PX = 16
 TOP_PX = 24
-HEAT_ROW_PX, HEAT_GAP_PX = 92, 24  # a heatmap row: its cells and, in the gap above them, its label
+HEAT_ROW_PX, HEAT_GAP_PX = 92, 24  # a heatmap row (at least): its cells and, in the gap above them, its label
+HEAT_LINE_PX = 16  # one line of a heatmap cell's 12-px text, with its leading
 SHORT_DAYS = ["1 h", "4 h", "1 day", "1 wk", "1 mo", "3 mo", "1 yr"]
 
 # Phone-only CSS (constant, from code; never built from data). Added to the page CSS by render.page_css.
@@ -138,6 +139,14 @@ def _plain(label: str) -> str:
     return " ".join(str(label).replace("<br>", " ").split())
 
 
+def _heat_row_px(fig: go.Figure) -> int:
+    """A phone heatmap row's height: its tallest cell text ("Very / common / (60.4 per / 100) / see note") fits in
+    the cell, so the text never runs into the row label in the gap above it."""
+    lines = [str(t).count("<br>") + 1 for trace in fig.data if trace.type == "heatmap" and trace.text is not None
+             for row in trace.text for t in row if t]
+    return max(HEAT_ROW_PX, HEAT_GAP_PX + HEAT_LINE_PX * max(lines or [1]) + 8)
+
+
 def _transpose_heatmap(fig: go.Figure) -> go.Figure:
     """A treatments × categories heatmap turned so its many categories are rows (labels above them) and the few
     treatments are columns."""
@@ -201,6 +210,7 @@ def phone(fig: go.Figure) -> go.Figure:
     if heat:
         fig = _transpose_heatmap(fig)
     cats = _categories(fig)
+    row_px = _heat_row_px(fig) if heat else 0
     bars = any(t.type == "bar" for t in fig.data)
     lines = {ref: [charts._wrap(_plain(c), LABEL_WRAP).count("<br>") + 1 for c in cs] for ref, cs in cats.items()}
     label_px = {ref: LABEL_LINE_PX * max(ls or [1]) + 4 for ref, ls in lines.items()}
@@ -210,7 +220,7 @@ def phone(fig: go.Figure) -> go.Figure:
             fig.update_layout({_axis_name(ref, "y"): dict(range=[-0.5 - 0.0, len(cs) - 0.5 + 0.45])})
         for c in cs:
             fig.add_annotation(text=charts._wrap(_plain(c), LABEL_WRAP), x=0, xref="paper", y=c, yref=ref,
-                               xanchor="left", yanchor="bottom", yshift=(HEAT_ROW_PX - HEAT_GAP_PX) / 2 - 2 if heat else 16 if bars else 10, showarrow=False,
+                               xanchor="left", yanchor="bottom", yshift=(row_px - HEAT_GAP_PX) / 2 - 2 if heat else 16 if bars else 10, showarrow=False,
                                align="left", font=dict(size=MIN_FONT + 1, color="#1a1a1a"), name="row_label")
     rows = sum(len(cs) for cs in cats.values())
     extra = sum(label_px[ref] * len(cs) for ref, cs in cats.items())
@@ -231,7 +241,7 @@ def phone(fig: go.Figure) -> go.Figure:
                                                                   yanchor="bottom", entrywidth=1.0, entrywidthmode="fraction",
                                                                   title_side="top left"),
         margin=dict(l=8, r=12, t=top, b=60, autoexpand=False),
-        height=top + 60 + (rows * HEAT_ROW_PX if heat else rows * ROW_PX + extra + (panels - 1) * PANEL_GAP_PX),
+        height=top + 60 + (rows * row_px if heat else rows * ROW_PX + extra + (panels - 1) * PANEL_GAP_PX),
     )
     if not heat and len(cats) > 1:
         _stack_panels(fig, cats, label_px)

@@ -107,6 +107,25 @@ def test_onset_plot_area_is_wide_enough_on_a_phone(phone_page, app_url):
     assert phone_page.locator("[class*=st-key-phone_chart] .modebar-btn").count() == 0
 
 
+HEAT_BOXES_JS = """() => {
+    const gd = document.querySelector('[class*=st-key-phone_chart] .js-plotly-plot');
+    const box = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom, e.textContent]; };
+    return {labels: [...gd.querySelectorAll('.annotation-text')].map(box),
+            cells: [...gd.querySelectorAll('.heatmap-label text')].filter(t => t.textContent.trim()).map(box)};
+}"""
+
+
+def test_phone_heatmap_cell_text_stays_clear_of_the_row_labels(phone_page, app_url):
+    """A five-line cell ("Very / common / (60.4 per / 100) / see note") once ran over its row's label above it."""
+    goto(phone_page, f"{app_url}/side-effects")
+    visible_plots(phone_page)
+    boxes = phone_page.evaluate(HEAT_BOXES_JS)
+    assert len(boxes["cells"]) >= 20 and any(label[4] == "Dissociative and perceptual" for label in boxes["labels"])
+    clash = [(label[4], cell[4]) for label in boxes["labels"] for cell in boxes["cells"]
+             if label[0] < cell[2] and label[2] > cell[0] and label[1] < cell[3] and label[3] > cell[1]]
+    assert not clash, clash[:3]
+
+
 def _opens_phone_layout(phone_page, url: str) -> None:
     phone_page.goto(url)
     settle(phone_page)
