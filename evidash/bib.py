@@ -102,8 +102,8 @@ def vancouver(source) -> str:
     where = (". " if is_article(source) else "; ").join(x for x in (publisher.rstrip("."), year) if x)
     if where:
         parts.append(f"{where}.")
-    if report_number(source):
-        parts.append(f"Report No.: {report_number(source)}.")
+    if number := report_number(source):
+        parts.append(f"Report No.: {number}.")
     if _text(source.get("doi")):
         parts.append(f"doi:{source['doi']}.")
     if _text(source.get("pmid")):
@@ -154,8 +154,8 @@ def bibtex(sources: pd.DataFrame) -> str:
         publisher = _bib_escape(_text(s.get("publisher")))
         if publisher:
             fields["journal" if is_article(s) else "publisher"] = publisher
-        if report_number(s):
-            fields["number"] = _bib_escape(report_number(s))
+        if number := report_number(s):
+            fields["number"] = _bib_escape(number)
         for key in ("doi", "pmid"):
             if _text(s.get(key)):
                 fields[key] = _text(s[key])
@@ -181,8 +181,8 @@ def ris(sources: pd.DataFrame) -> str:
             entry["year"] = _year(s)
         if _text(s.get("publisher")):
             entry["journal_name" if is_article(s) else "publisher"] = _text(s["publisher"])
-        if report_number(s):
-            entry["number"] = report_number(s)
+        if number := report_number(s):
+            entry["number"] = number
         if _text(s.get("doi")):
             entry["doi"] = _text(s["doi"])
         if _text(s.get("pmid")):
@@ -207,8 +207,8 @@ def csl_json(sources: pd.DataFrame) -> str:
             item["issued"] = {"date-parts": [[int(_year(s))]]}
         if _text(s.get("publisher")):
             item["container-title" if is_article(s) else "publisher"] = _text(s["publisher"])
-        if report_number(s):
-            item["number"] = report_number(s)
+        if number := report_number(s):
+            item["number"] = number
         if _text(s.get("doi")):
             item["DOI"] = _text(s["doi"])
         if _text(s.get("pmid")):
