@@ -48,9 +48,12 @@ DESIGN_SOURCE_TYPES = {
     "review": ("review", "meta_analysis", "guideline"),
 }
 
-# Viewer-facing text never shows internal labels: a seed document's number, or a cell id.
-_SEED_LABEL = re.compile(r"\bseed(?:[ _-]*(?:document|article|doc))?[ _-]*0\d\d\b", re.I)
+# Viewer-facing text never shows internal labels: a seed document's number, a cell id, or one of the team's own
+# working files (a brief such as 'gaps.md R5', 'round3.md', 'verification.md'): viewers cannot open those.
+_SEED_LABEL = re.compile(r"\bseed(?:[ _-]*(?:document|article|doc))?[ _-]*0\d\d\b"
+                         r"|\b[\w-]+\.(?:md|toml)\b|\bevidence\s+briefs?\b", re.I)
 VIEWER_TEXT = {
+    "sources.csv": ("title", "authors", "publisher", "note", "label"),
     "cells.csv": ("headline", "headline_plain", "value", "detail", "measure_note", "derivation"),
     "citations.csv": ("figures",),
     "effects.csv": ("effect", "frequency", "comparator", "comparator_name", "figures", "derivation"),
@@ -244,8 +247,8 @@ def _texts(ctx: Context, columns_by_file: dict[str, tuple[str, ...]]):
 def internal_label_problems(ctx: Context, severity: str) -> list[Problem]:
     """Viewer-facing text names no seed document and no cell id (the app shows titles and names instead)."""
     cell_id = re.compile(r"\b(?:" + "|".join(map(re.escape, ctx.treatment_ids)) + r")\.[a-z_]+", re.I) if ctx.treatment_ids else None
-    return [Problem(name, ctx.line(frame, index), column, "text names an internal label (a seed document number or a "
-                    "cell id); name the article or the treatment and attribute instead", severity)
+    return [Problem(name, ctx.line(frame, index), column, "text names an internal label (a seed document number, a cell "
+                    "id or a working file); name the article, the treatment and attribute, or the page read instead", severity)
             for name, frame, index, column, text in _texts(ctx, VIEWER_TEXT)
             if _SEED_LABEL.search(text) or (cell_id is not None and cell_id.search(text))]
 

@@ -681,8 +681,8 @@ FIGURES = ("a citation of a reported cell needs figures: the source's own number
            "population or arm, and its qualifiers")
 UNSEEN = ("the note says part of this source was not seen; use a source only after its exact title, authors and "
           "identifiers are seen")
-LABEL = ("text names an internal label (a seed document number or a cell id); name the article or the treatment and "
-         "attribute instead")
+LABEL = ("text names an internal label (a seed document number, a cell id or a working file); name the article, the "
+         "treatment and attribute, or the page read instead")
 PROCESS = ("text describes how the data were gathered ('{}'); say what the sources give instead, e.g. 'the abstract "
            "does not say', 'not found', 'accessed 2026' for an undated page")
 PROVENANCE_CASES = {
@@ -714,6 +714,10 @@ PROVENANCE_CASES = {
     "research paper authors": ("sources.csv", 2, dict(authors=""), "authors", "a rct paper needs its authors"),
     "no seed label in text": ("cells.csv", 2, dict(detail="As seed document 003 says."), "detail", LABEL),
     "no cell id in text": ("claims.csv", 2, dict(reason="See alpha.mdd.onset for the trial."), "reason", LABEL),
+    "no working file in a source note": ("sources.csv", 2, dict(note="Title and PMID from gaps.md R5."), "note", LABEL),
+    "no evidence brief in a source note": ("sources.csv", 3, dict(note="Year from the evidence brief."), "note", LABEL),
+    "no working file in cell text": ("cells.csv", 2, dict(detail="As verification.md says, the trial found this."),
+                                     "detail", LABEL),
     "no process wording in text": ("cells.csv", 2, dict(detail="The abstract seen gives no rate."), "detail",
                                    PROCESS.format("abstract seen")),
     "no process wording in a note": ("comparisons.csv", 2, dict(note="n not captured."), "note", PROCESS.format("captured")),
@@ -927,8 +931,7 @@ def test_course_cost_text_is_plain_and_names_no_internal_label(raw):
     edit(raw, CC, 3, note="Searched <b>here</b>.", component="see alpha.cost_session")
     problems = found(raw)
     assert error(CC, 3, "note", MARKUP) in problems
-    assert error(CC, 3, "component", "text names an internal label (a seed document number or a cell id); "
-                                     "name the article or the treatment and attribute instead") in problems
+    assert error(CC, 3, "component", LABEL) in problems
 
 
 # --- Specific effects against their comparator: numbers traced to what the source prints; vocabularies -------
@@ -1061,6 +1064,12 @@ def test_where_a_source_was_read_may_stay_in_its_figures_and_clinical_seen_is_no
     edit(raw, "citations.csv", 2, figures="Recommendation 1.2.3 wording seen only on a copy of the NICE PDF (p. 4).")
     edit(raw, "cells.csv", 2, detail="Bladder harm is mainly seen in recreational use.")
     assert not [p for p in found(raw) if p[3].startswith("text describes how the data were gathered")]
+
+
+def test_a_label_brief_summary_and_a_web_address_are_not_working_files(raw):
+    """'Brief summary' of a label and a page's address in a source note are not the team's working files."""
+    edit(raw, "sources.csv", 2, note="Manufacturer's brief summary of prescribing information; read at www.example.org/guide.html.")
+    assert ("sources.csv", 2, "note") not in _labels(raw)
 
 
 def test_a_cell_id_is_an_internal_label_whatever_its_case(raw):
