@@ -50,7 +50,7 @@ DESIGN_SOURCE_TYPES = {
 
 # Viewer-facing text never shows internal labels: a seed document's number, a cell id, or one of the team's own
 # working files (a brief such as 'gaps.md R5', 'round3.md', 'verification.md'): viewers cannot open those.
-_SEED_LABEL = re.compile(r"\bseed(?:[ _-]*(?:document|article|doc))?[ _-]*0\d\d\b"
+_INTERNAL_LABEL = re.compile(r"\bseed(?:[ _-]*(?:document|article|doc))?[ _-]*0\d\d\b"
                          r"|\b[\w-]+\.(?:md|toml)\b|\b(?:evidence|ketamine|research|fact)\s+briefs?\b"
                          r"|\bverification\s+(?:file|notes?)\b|\bbriefs?\s+\([A-Z]{1,3}\d+\)", re.I)
 VIEWER_TEXT = {
@@ -246,12 +246,13 @@ def _texts(ctx: Context, columns_by_file: dict[str, tuple[str, ...]]):
 
 
 def internal_label_problems(ctx: Context, severity: str) -> list[Problem]:
-    """Viewer-facing text names no seed document and no cell id (the app shows titles and names instead)."""
+    """Viewer-facing text names no seed document, no cell id and no working file of the team (the app shows titles,
+    names and the pages read instead)."""
     cell_id = re.compile(r"\b(?:" + "|".join(map(re.escape, ctx.treatment_ids)) + r")\.[a-z_]+", re.I) if ctx.treatment_ids else None
     return [Problem(name, ctx.line(frame, index), column, "text names an internal label (a seed document number, a cell "
                     "id or a working file); name the article, the treatment and attribute, or the page read instead", severity)
             for name, frame, index, column, text in _texts(ctx, VIEWER_TEXT)
-            if _SEED_LABEL.search(text) or (cell_id is not None and cell_id.search(text))]
+            if _INTERNAL_LABEL.search(text) or (cell_id is not None and cell_id.search(text))]
 
 
 def process_wording_problems(ctx: Context, severity: str) -> list[Problem]:
