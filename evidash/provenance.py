@@ -51,8 +51,8 @@ DESIGN_SOURCE_TYPES = {
 # Viewer-facing text never shows internal labels: a seed document's number, a cell id, or one of the team's own
 # working files (a brief such as 'gaps.md R5', 'round3.md', 'verification.md'): viewers cannot open those.
 _INTERNAL_LABEL = re.compile(r"\bseed(?:[ _-]*(?:document|article|doc))?[ _-]*0\d\d\b"
-                         r"|\b[\w-]+\.(?:md|toml)\b|\b(?:evidence|ketamine|research|fact)\s+briefs?\b"
-                         r"|\bverification\s+(?:file|notes?)\b|\bbriefs?\s+\([A-Z]{1,3}\d+\)", re.I)
+                             r"|\b[\w-]+\.(?:md|toml)\b|\b(?:evidence|ketamine|research|fact)\s+briefs?\b"
+                             r"|\bverification\s+(?:file|notes?)\b|\bbriefs?\s+\([A-Z]{1,3}\d+\)", re.I)
 VIEWER_TEXT = {
     "sources.csv": ("title", "authors", "publisher", "note", "label"),
     "cells.csv": ("headline", "headline_plain", "value", "detail", "measure_note", "derivation"),
