@@ -370,6 +370,7 @@ def icon_array(rate: float, comparator_rate: float, treatment: str, comparator: 
 
 
 EXPORT_CONFIG = {"displaylogo": False}
+WIDE_LABEL_MARGIN_PX = 200  # a left margin this wide leaves too little plot width for a sources line to start in
 PRESENTER_FONT = 18
 
 
@@ -389,7 +390,11 @@ def with_provenance(fig: go.Figure, source_line: str, as_of: str, link: str, fon
     tick_lines = max((x.count("<br>") + 1 for t in fig.data for x in (t.x if t.x is not None else []) if isinstance(x, str)),
                      default=1)
     gap = (78 if has_axis_title else 48) + int(1.25 * tick_size * (tick_lines - 1))
-    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+    # Below a wide label margin the plot area is narrow: a line started at its left edge ran past the figure's
+    # right edge and was cut off, so there it ends at the plot's right edge and reaches back into the margin.
+    wide_margin = (fig.layout.margin.l or 0) >= WIDE_LABEL_MARGIN_PX
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=1 if wide_margin else 0, y=0,
+                       xanchor="right" if wide_margin else "left", yanchor="top",
                        yshift=-gap, showarrow=False, align="left", font=dict(size=font_size, color="#333333"),
                        name="provenance")
     line_px = int(font_size * 1.65)

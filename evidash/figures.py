@@ -224,10 +224,12 @@ def framed(_view: ChartView, key: tuple, source_line: str, as_of: str, link: str
     fig = go.Figure(_view.fig)
     if present:
         fig = charts.presenter(fig)
-    fig = charts.fit_left_margin(charts.with_provenance(fig, source_line, as_of, link, font_size=16 if present else 14))
+    fig = charts.fit_left_margin(fig)
+    if frame:  # the left margin is final before the sources line is placed (it ends at the plot's edge below a wide one)
+        fig.update_layout(margin_l=max(fig.layout.margin.l or 0, frame[1]))
+    fig = charts.with_provenance(fig, source_line, as_of, link, font_size=16 if present else 14)
     if frame:
-        fig.update_layout(height=max(fig.layout.height or 0, frame[0]), margin_l=max(fig.layout.margin.l or 0, frame[1]),
-                          margin_b=max(fig.layout.margin.b or 0, frame[2]))
+        fig.update_layout(height=max(fig.layout.height or 0, frame[0]), margin_b=max(fig.layout.margin.b or 0, frame[2]))
     return SharedFigure(fig)
 
 

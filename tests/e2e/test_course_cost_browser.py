@@ -58,3 +58,16 @@ def test_basis_switch_changes_the_panel_and_the_link(app_page, app_url):
     assert TREATMENTS <= ticks and "◇ NICE TA854 (company model)" in ticks
     goto(app_page, f"{app_url}/cost?basis=england_nhs")  # the link opens the same panel
     assert app_page.locator(".js-plotly-plot .gtitle").first.text_content().startswith("England, NHS costs")
+
+
+def test_sources_line_under_a_wide_label_margin_is_not_cut_off(app_page, app_url):
+    """The reported prices have long two-line labels, so the plot area is narrow: the sources line drawn into the
+    chart must still end inside the figure (it ran past the right edge and was cut off)."""
+    goto(app_page, f"{app_url}/cost?basis=reported")
+    chart = app_page.locator(".js-plotly-plot").filter(has_text="Reported prices").first
+    chart.wait_for(timeout=30_000)
+    chart.scroll_into_view_if_needed()
+    note = chart.locator(".annotation-text").filter(has_text="Sources:").first
+    box, frame = note.bounding_box(), chart.locator("svg.main-svg").first.bounding_box()
+    assert "Ketamine" in note.text_content() or "ketamine" in note.text_content()
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
