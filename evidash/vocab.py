@@ -119,7 +119,7 @@ DESIGNS = {  # how the number was obtained
     "meta_analysis": Term("meta-analysis"), "rct": Term("RCT"), "open_label": Term("open-label"),
     "observational": Term("observational"), "case_series": Term("case series"), "label": Term("drug label"),
     "guideline": Term("guideline"), "hta": Term("HTA"), "fee_schedule": Term("fee schedule"),
-    "cost_study": Term("cost study"), "payer_policy": Term("payer policy"), "price_list": Term("clinic price list"),
+    "cost_study": Term("cost study"), "payer_policy": Term("payer policy"), "price_list": Term("reported price"),
     "drug_list_price": Term("drug list price"), "survey": Term("survey"), "review": Term("review"),
     "service_info": Term("service page"),
 }

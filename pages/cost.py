@@ -13,9 +13,10 @@ COURSE_INTRO = ("Each bar adds the parts of a typical acute course on one basis 
                 "currencies or years.")
 
 
-REPORTED_INTRO = ("Prices as clinics, price lists and news reports give them, each in its own currency, year and place. "
-                  "They are not like for like: one is a clinician's fee, another a clinic's self-pay price, another a "
-                  "drug's list price. Read under each label what the price covers and who pays it.")
+REPORTED_INTRO = ("Prices as clinics, price lists, news reports and consumer pages give them, each in its own "
+                  "currency, year and place. They are not like for like: one is a clinician's fee, another a price a "
+                  "clinic or article reports, another a drug's list price. Read under each label what the price covers "
+                  "and who pays it.")
 
 
 def body(state: PageState) -> None:
@@ -30,7 +31,7 @@ def body(state: PageState) -> None:
     urlstate.write("basis", choice, ev)
     prices = figures.cost(ev, ev.version, tids)
     if choice == coursecost.REPORTED:
-        st.markdown("**Prices reported by clinics and lists**")
+        st.markdown("**Prices as reported by clinics, lists and articles**")
         st.caption(REPORTED_INTRO)
         render.chart_block(ev, state.present, prices)
     else:
