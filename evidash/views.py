@@ -384,8 +384,8 @@ def costs(ev: Evidence, treatment_ids: list[str]) -> pd.DataFrame:
     per = t["attribute_id"].map({"cost_session": "per session", "cost_course": "per course"}).fillna(t["Attribute"])
     t["Label"] = t["Treatment"] + " (" + t["region"].fillna("?") + ", " + year + seen + ")"
     # Two lines: what is priced, then what kind of price it is (a fee schedule pays the clinician's fee only,
-    # a reported price is what a clinic, news report or consumer page says a patient is charged, insured or not as
-    # its source says), so unlike prices are never read alike.
+    # a reported price is what a clinic, news report or consumer page says is charged), so unlike prices are never
+    # read alike.
     t["LabelFull"] = t["Treatment"] + " · " + per + "<br>" + kind + ", " + t["region"].fillna("?") + ", " + year + seen
     return t.reset_index(drop=True)
 
