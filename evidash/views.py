@@ -640,7 +640,7 @@ def side_effect_heat(ev: Evidence, treatment_ids: list[str], mode: str = "highes
                 if rate == 0 and len(unquantified):  # 0 of the counted effects, but others were not counted
                     rec.update(Band="Not quantified per patient", rank=BAND_ORDER.index("not_quantified"))
                 elif rate == 0 and bool(mine["unattributed"].any()):  # events occurred, judged not caused by it
-                    rec.update(Band="0 per 100 attributed to it", rank=BAND_ORDER.index("none_reported"))
+                    rec.update(Band="0 per 100 attributed", rank=BAND_ORDER.index("none_reported"))
                 elif rate == 0:
                     rec.update(Band="None in trials (0 per 100)", rank=BAND_ORDER.index("none_reported"))
                 else:

@@ -151,7 +151,7 @@ def test_deaths_not_attributed_and_recreational_data_are_notes_not_bands():
     cell = {(r, c): fig["data"][0]["text"][i][j] for i, r in enumerate(rows_) for j, c in enumerate(cols)}
     esk_mortality = cell[("Esketamine", "Mortality")]
     assert "see note" in esk_mortality and "Uncommon" not in esk_mortality and "0.3" not in esk_mortality
-    # deaths did occur in the trials (judged unrelated): the cell says none was attributed, not "none in trials"
+    # deaths did occur in the trials (judged unrelated): the cell says none was attributed to it, not "none in trials"
     assert "attributed" in esk_mortality and "None in trials" not in esk_mortality
     categories = {r["attribute_id"]: r["name"] for r in rows("attributes.csv")}
     for e in recreational:  # a recreational rate never becomes its category's band
