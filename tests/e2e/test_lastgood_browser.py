@@ -81,7 +81,11 @@ def test_a_bad_edit_keeps_the_chart_and_shows_a_banner_until_restored(data_serve
         assert "A newer edit of the data files is not shown" in about
         grid = page.locator(".st-key-pending_data_problems [data-testid='stDataFrame']")
         grid.wait_for(timeout=30_000)
-        cells = grid.locator("[role='gridcell']").all_text_contents()  # the grid's accessible copy of its cells
+        # The grid's accessible copy of its cells is filled in after the canvas draws: wait for the file's cell
+        # (attached, as that copy is visually hidden) before reading them all.
+        file_cell = grid.locator("[role='gridcell']").filter(has_text=re.compile(r"^\s*cells\.csv\s*$"))
+        file_cell.first.wait_for(state="attached", timeout=30_000)
+        cells = [c.strip() for c in grid.locator("[role='gridcell']").all_text_contents()]
         assert "cells.csv" in cells, cells[:20]
         assert str(data) not in about
 
