@@ -114,7 +114,7 @@ def test_reference_marks_sit_on_their_basis_panel():
     fig = _panel(app("cost", basis="england_nhs"))
     marks = [t for t in fig["data"] if t["type"] == "scatter" and t.get("name") == "Course cost reported by an HTA or model"]
     assert marks and 10554.25 in marks[0]["x"]
-    assert "◇ NICE TA854 (company model)" in fig["layout"]["yaxis"]["categoryarray"]
+    assert "◇ NICE consultation (company model)" in fig["layout"]["yaxis"]["categoryarray"]
 
 
 def test_arithmetic_table_shows_units_times_unit_cost_with_linked_sources():

@@ -55,7 +55,7 @@ def test_basis_switch_changes_the_panel_and_the_link(app_page, app_url):
     app_page.wait_for_function("() => location.search.includes('basis=england_nhs')", timeout=10_000)
     first = app_page.locator(".js-plotly-plot").first
     ticks = set(first.locator(".ytick text").all_text_contents())
-    assert TREATMENTS <= ticks and "◇ NICE TA854 (company model)" in ticks
+    assert TREATMENTS <= ticks and "◇ NICE consultation (company model)" in ticks
     goto(app_page, f"{app_url}/cost?basis=england_nhs")  # the link opens the same panel
     assert app_page.locator(".js-plotly-plot .gtitle").first.text_content().startswith("England, NHS costs")
 
