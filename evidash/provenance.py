@@ -53,6 +53,8 @@ DESIGN_SOURCE_TYPES = {
 _INTERNAL_LABEL = re.compile(r"\bseed(?:[ _-]*(?:document|article|doc))?[ _-]*0\d\d\b"
                              r"|\b[\w-]+\.(?:md|toml)\b|\b(?:evidence|ketamine|research|fact)\s+briefs?\b"
                              r"|\bverification\s+(?:file|notes?)\b|\bbriefs?\s+\([A-Z]{1,3}\d+\)", re.I)
+# A word joined by underscores, not part of a web address or a longer word: compared with the source ids.
+_ID_WORD = re.compile(r"(?<![\w/.-])\w+_\w+(?![\w/-])")
 VIEWER_TEXT = {
     "sources.csv": ("title", "authors", "publisher", "note", "label"),
     "cells.csv": ("headline", "headline_plain", "value", "detail", "measure_note", "derivation"),
@@ -118,6 +120,9 @@ class Context:
         types = attrs["headline_types"] if "headline_types" in attrs.columns else pd.Series([None] * len(attrs), index=attrs.index)
         self.headline_types = {a: id_list(t) for a, t in zip(attrs["attribute_id"], types) if id_list(t)}
         self.treatment_ids = [t for t in frames["treatments.csv"]["treatment_id"].dropna()]
+        # Source ids are the team's keys (viewers see titles and labels); an id with an underscore cannot be a word.
+        self.source_ids = set() if "sources.csv" in unreadable else {
+            str(s) for s in sources["source_id"].dropna() if "_" in str(s)}
         self.own_evidence = set(attrs.loc[attrs["own_evidence"] == "true", "attribute_id"]) if "own_evidence" in attrs else set()
         # source_id -> {treatment that was the comparator arm: the treatment under test} (comparisons.csv: tested)
         self.comparator_in: dict[str, dict[str, str]] = {}
@@ -246,13 +251,17 @@ def _texts(ctx: Context, columns_by_file: dict[str, tuple[str, ...]]):
 
 
 def internal_label_problems(ctx: Context, severity: str) -> list[Problem]:
-    """Viewer-facing text names no seed document, no cell id and no working file of the team (the app shows titles,
-    names and the pages read instead)."""
+    """Viewer-facing text names no seed document, no cell id, no source id and no working file of the team (the app
+    shows titles, names and the pages read instead)."""
     cell_id = re.compile(r"\b(?:" + "|".join(map(re.escape, ctx.treatment_ids)) + r")\.[a-z_]+", re.I) if ctx.treatment_ids else None
+    def names_source(text: str) -> bool:
+        return bool(ctx.source_ids) and any(word in ctx.source_ids for word in _ID_WORD.findall(text))
     return [Problem(name, ctx.line(frame, index), column, "text names an internal label (a seed document number, a cell "
-                    "id or a working file); name the article, the treatment and attribute, or the page read instead", severity)
+                    "or source id, or a working file); name the article, the treatment and attribute, or the page read "
+                    "instead", severity)
             for name, frame, index, column, text in _texts(ctx, VIEWER_TEXT)
-            if _INTERNAL_LABEL.search(text) or (cell_id is not None and cell_id.search(text))]
+            if _INTERNAL_LABEL.search(text) or (cell_id is not None and cell_id.search(text))
+            or names_source(text)]
 
 
 def process_wording_problems(ctx: Context, severity: str) -> list[Problem]:

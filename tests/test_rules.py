@@ -681,8 +681,8 @@ FIGURES = ("a citation of a reported cell needs figures: the source's own number
            "population or arm, and its qualifiers")
 UNSEEN = ("the note says part of this source was not seen; use a source only after its exact title, authors and "
           "identifiers are seen")
-LABEL = ("text names an internal label (a seed document number, a cell id or a working file); name the article, the "
-         "treatment and attribute, or the page read instead")
+LABEL = ("text names an internal label (a seed document number, a cell or source id, or a working file); name the "
+         "article, the treatment and attribute, or the page read instead")
 PROCESS = ("text describes how the data were gathered ('{}'); say what the sources give instead, e.g. 'the abstract "
            "does not say', 'not found', 'accessed 2026' for an undated page")
 PROVENANCE_CASES = {
@@ -1079,6 +1079,23 @@ def test_a_label_brief_summary_and_a_web_address_are_not_working_files(raw):
 def test_a_cell_id_is_an_internal_label_whatever_its_case(raw):
     edit(raw, "cells.csv", 2, detail="Alpha.mdd.onset has the trial.")
     assert ("cells.csv", 2, "detail") in _labels(raw)
+
+
+def test_a_source_id_in_viewer_text_is_an_internal_label(raw):
+    """A source note or a comparison's note that points to another source by its id (the team's key) names it by
+    what viewers see instead; the id inside a web address or a longer word is not a mention."""
+    edit(raw, "sources.csv", 3, note="Cite the primary instead: smith2020_trial.")
+    edit(raw, "comparisons.csv", 2, note="Same trial as news2019_price.")
+    edit(raw, "cells.csv", 2, detail="Read at https://news.example.org/smith2020_trial/page and in smith2020_trials.")
+    labels = _labels(raw)
+    assert {("sources.csv", 3, "note"), ("comparisons.csv", 2, "note")} <= labels
+    assert ("cells.csv", 2, "detail") not in labels
+
+
+def test_without_sources_no_text_is_taken_for_a_source_id(raw):
+    edit(raw, "sources.csv", 3, note="Cite the primary instead: smith2020_trial.")
+    raw.unreadable.add("sources.csv")
+    assert ("sources.csv", 3, "note") not in _labels(raw)
 
 
 def test_without_treatments_no_text_is_taken_for_a_cell_id(raw):
