@@ -77,6 +77,7 @@ h1 {font-size: 2.1rem !important;}
 [class*="st-key-cell__"] button p {font-size: 17px !important; line-height: 1.3 !important;}
 .st-key-matrix [data-testid="stMarkdownContainer"] p, .st-key-matrix_head p {font-size: 20px !important; line-height: 1.25;}
 h3 {font-size: 1.35rem !important; padding: 0.2rem 0 0.1rem 0 !important;}
+[data-testid="stHeading"]:has(h3) [data-testid="stMarkdownContainer"] {margin-bottom: -0.6rem !important;}
 .st-key-matrix_head {top: 0 !important;}
 .st-key-condition [data-testid="stWidgetLabel"], .st-key-treatments [data-testid="stWidgetLabel"] {position: absolute !important;
   width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;}

@@ -113,6 +113,9 @@ def test_every_overview_slide_fits_the_screen(app_page, app_url, ev, condition, 
         assert cells.count() >= len(slide.rows), "the cells are clickable buttons"
         head = app_page.locator(".st-key-matrix_head")
         assert head.evaluate("e => getComputedStyle(e).position") == "sticky"
+        title = app_page.locator('[data-testid="stMain"] h3').first.bounding_box()  # the slide's title
+        assert title["y"] + title["height"] <= head.bounding_box()["y"] + 0.5, ("the title runs under the header row",
+                                                                                number, title, head.bounding_box())
         background = cells.first.evaluate("e => getComputedStyle(e).backgroundColor")
         assert background not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)") or "No evidence" in cells.first.inner_text()
 
