@@ -1093,9 +1093,12 @@ def test_a_source_id_in_viewer_text_is_an_internal_label(raw):
 
 
 def test_without_sources_no_text_is_taken_for_a_source_id(raw):
-    edit(raw, "sources.csv", 3, note="Cite the primary instead: smith2020_trial.")
+    """With sources.csv unreadable its ids are not trusted: a comparison's note naming one is not flagged (the file
+    itself is reported instead), as with cell ids when treatments.csv is unreadable."""
+    edit(raw, "comparisons.csv", 2, note="Same trial as news2019_price.")
+    assert ("comparisons.csv", 2, "note") in _labels(raw)
     raw.unreadable.add("sources.csv")
-    assert ("sources.csv", 3, "note") not in _labels(raw)
+    assert ("comparisons.csv", 2, "note") not in _labels(raw)
 
 
 def test_without_treatments_no_text_is_taken_for_a_cell_id(raw):
